@@ -1,0 +1,140 @@
+"""Every setting vatstats reads, in one place, from the environment.
+
+Each setting is an environment variable with a default; `Settings.from_env()` validates them all
+and raises `SettingsError` with one sentence naming the variable when a value is unusable.
+The README's configuration table mirrors `SETTINGS` below.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REGIONS = ("vatpac", "global")
+
+
+class SettingsError(ValueError):
+    """A setting has a value vatstats cannot use; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    meaning: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("VATSTATS_DATABASE_URL", "", "PostgreSQL server for the warehouse, e.g. "
+            "postgresql+psycopg2://user:pass@host:5432/vatstats; empty starts an embedded server"),
+    Setting("VATSTATS_DATA_DIR", ".vatstats", "folder for the embedded PostgreSQL and DAGSTER_HOME"),
+    Setting("VATSTATS_DATABASE_NAME", "vatstats", "warehouse database (used when the URL names none)"),
+    Setting("VATSTATS_DAGSTER_DATABASE_NAME", "dagster", "database for Dagster's own storage, same server"),
+    Setting("VATSTATS_FEED_URL", "https://status.vatsim.net/status.json",
+            "the feed: a status.json URL (data URLs discovered) or a v3 data URL"),
+    Setting("VATSTATS_REGION", "vatpac", "which traffic is stored: vatpac or global"),
+    Setting("VATSTATS_PARTITIONS_START", "2021-01-01", "first day of the daily partitions"),
+    Setting("VATSTATS_STORE_NAMES", "true", "store members' names (false drops them)"),
+    Setting("VATSTATS_RAW_RETENTION_DAYS", "7", "days of compressed raw snapshots kept"),
+    Setting("VATSTATS_TRACK_RETENTION_DAYS", "90", "days of track history (flight_positions) kept"),
+    Setting("VATSTATS_RUN_RETENTION_DAYS", "7", "days of Dagster runs and event logs kept"),
+)
+
+
+def _env(name: str, environ: dict[str, str]) -> str:
+    default = next(s.default for s in SETTINGS if s.name == name)
+    value = environ.get(name, "").strip()
+    return value or default
+
+
+def _positive_int(name: str, environ: dict[str, str]) -> int:
+    raw = _env(name, environ)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number of days, not {raw!r}.") from None
+    if value < 1:
+        raise SettingsError(f"{name} must be at least 1, not {value}.")
+    return value
+
+
+def _boolean(name: str, environ: dict[str, str]) -> bool:
+    raw = _env(name, environ).lower()
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, not {raw!r}.")
+
+
+def validate_http_url(name: str, url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(f"{name} must be an http(s) URL with a host, not {url!r}.")
+    return url
+
+
+def validate_database_url(url: str) -> str:
+    """Accept postgresql URLs and pin the psycopg2 driver (SQLAlchemy 2.1 defaults to psycopg 3)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme
+    if scheme in ("postgres", "postgresql"):
+        url = "postgresql+psycopg2" + url[len(scheme):]
+    elif scheme != "postgresql+psycopg2":
+        raise SettingsError(
+            "VATSTATS_DATABASE_URL must start with postgresql:// or postgresql+psycopg2://, "
+            f"not {scheme + '://' if scheme else 'nothing'}."
+        )
+    if not parts.hostname and "host=" not in parts.query:
+        raise SettingsError("VATSTATS_DATABASE_URL names no host (add @host:port or ?host=/socket/dir).")
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a non-numeric port
+    except ValueError:
+        raise SettingsError("VATSTATS_DATABASE_URL has a port that is not a number.") from None
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None
+    data_dir: Path
+    database_name: str
+    dagster_database_name: str
+    feed_url: str
+    region: str
+    partitions_start: date
+    store_names: bool
+    raw_retention_days: int
+    track_retention_days: int
+    run_retention_days: int
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        url = env.get("VATSTATS_DATABASE_URL", "").strip()
+        region = _env("VATSTATS_REGION", env).lower()
+        if region not in REGIONS:
+            raise SettingsError(f"VATSTATS_REGION must be one of {', '.join(REGIONS)}, not {region!r}.")
+        start_raw = _env("VATSTATS_PARTITIONS_START", env)
+        try:
+            partitions_start = date.fromisoformat(start_raw)
+        except ValueError:
+            raise SettingsError(
+                f"VATSTATS_PARTITIONS_START must be a date like 2021-01-01, not {start_raw!r}."
+            ) from None
+        return cls(
+            database_url=validate_database_url(url) if url else None,
+            data_dir=Path(_env("VATSTATS_DATA_DIR", env)).expanduser().absolute(),
+            database_name=_env("VATSTATS_DATABASE_NAME", env),
+            dagster_database_name=_env("VATSTATS_DAGSTER_DATABASE_NAME", env),
+            feed_url=validate_http_url("VATSTATS_FEED_URL", _env("VATSTATS_FEED_URL", env)),
+            region=region,
+            partitions_start=partitions_start,
+            store_names=_boolean("VATSTATS_STORE_NAMES", env),
+            raw_retention_days=_positive_int("VATSTATS_RAW_RETENTION_DAYS", env),
+            track_retention_days=_positive_int("VATSTATS_TRACK_RETENTION_DAYS", env),
+            run_retention_days=_positive_int("VATSTATS_RUN_RETENTION_DAYS", env),
+        )

@@ -1,0 +1,21 @@
+"""One SQLAlchemy engine per process, small and health-checked."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+# Ingest writes one transaction at a time; summaries add one more. Dagster's own storage has its
+# own pool in its own database, so the warehouse needs very few connections.
+POOL_SIZE = 2
+MAX_OVERFLOW = 2
+
+
+def create_warehouse_engine(url: str) -> sa.Engine:
+    return sa.create_engine(
+        url,
+        pool_pre_ping=True,  # a restarted server is noticed before a statement fails
+        pool_size=POOL_SIZE,
+        max_overflow=MAX_OVERFLOW,
+        pool_recycle=1800,
+        connect_args={"application_name": "vatstats", "connect_timeout": 5},
+    )
