@@ -1,0 +1,107 @@
+"""The warehouse tables the bulk writer knows: columns, keys and how a conflicting row merges.
+
+These constants are the only source of identifiers in generated SQL (values are always bound or
+streamed through COPY), so nothing a feed or a user sends can become part of a statement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SCHEMA = "vatstats"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...] = ()
+    # column -> SQL expression for ON CONFLICT DO UPDATE (t = the stored row, EXCLUDED = the new one);
+    # columns not named here take EXCLUDED's value.
+    merge: dict[str, str] = field(default_factory=dict)
+    # columns never overwritten by an upsert (the stored value wins)
+    keep: tuple[str, ...] = ()
+    # the column a daily partition window applies to, and whether it is a date or a timestamptz
+    window_column: str | None = None
+    window_is_date: bool = False
+    # True when the PostgreSQL table is range-partitioned by day on window_column
+    day_partitioned: bool = False
+
+    @property
+    def qualified(self) -> str:
+        return f"{SCHEMA}.{self.name}"
+
+    @property
+    def updatable(self) -> tuple[str, ...]:
+        return tuple(c for c in self.columns if c not in self.key and c not in self.keep)
+
+
+FEED_SNAPSHOTS = TableSpec(
+    name="feed_snapshots",
+    columns=(
+        "update_timestamp", "fetched_at", "source", "body_gzip", "raw_bytes", "compressed_bytes",
+        "pilots", "controllers", "atis", "prefiles", "pilots_stored", "controllers_stored",
+        "skipped_records", "duplicates_dropped", "region",
+    ),
+    key=("update_timestamp",),
+    window_column="update_timestamp",
+    day_partitioned=True,
+)
+
+FLIGHTS = TableSpec(
+    name="flights",
+    columns=(
+        "cid", "callsign", "logon_time", "name", "server", "pilot_rating", "military_rating",
+        "latitude", "longitude", "altitude_ft", "groundspeed_kt", "heading_deg", "transponder",
+        "qnh_mb", "flight_rules", "aircraft", "aircraft_type", "departure", "arrival", "alternate",
+        "cruise_tas_kt", "planned_altitude_ft", "deptime", "enroute_time", "route", "remarks",
+        "revision_id", "assigned_transponder", "last_updated", "first_seen", "last_seen",
+        "max_altitude_ft",
+    ),
+    key=("cid", "callsign", "logon_time"),
+    merge={
+        # An older snapshot replayed late must not move first/last seen the wrong way.
+        "first_seen": "LEAST(t.first_seen, EXCLUDED.first_seen)",
+        "last_seen": "GREATEST(t.last_seen, EXCLUDED.last_seen)",
+        "max_altitude_ft": "GREATEST(t.max_altitude_ft, EXCLUDED.max_altitude_ft)",
+    },
+    window_column="last_seen",
+)
+
+ATC_POSITIONS = TableSpec(
+    name="atc_positions",
+    columns=(
+        "callsign", "cid", "logon_time", "name", "frequency_khz", "facility", "rating", "server",
+        "visual_range", "is_atis", "atis_code", "text_atis", "last_updated", "first_seen", "last_seen",
+    ),
+    key=("callsign", "cid", "logon_time"),
+    merge={
+        "first_seen": "LEAST(t.first_seen, EXCLUDED.first_seen)",
+        "last_seen": "GREATEST(t.last_seen, EXCLUDED.last_seen)",
+    },
+    window_column="last_seen",
+)
+
+FLIGHT_POSITIONS = TableSpec(
+    name="flight_positions",
+    columns=(
+        "cid", "callsign", "logon_time", "observed_at", "latitude", "longitude", "altitude_ft",
+        "groundspeed_kt", "heading_deg",
+    ),
+    key=("cid", "callsign", "logon_time", "observed_at"),
+    window_column="observed_at",
+    day_partitioned=True,
+)
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec for spec in (FEED_SNAPSHOTS, FLIGHTS, ATC_POSITIONS, FLIGHT_POSITIONS)
+}
+
+
+def table_spec(name: str) -> TableSpec:
+    """Look up by `flights` or `vatstats.flights`; unknown names are a programming error."""
+    short = name.removeprefix(f"{SCHEMA}.")
+    try:
+        return TABLES[short]
+    except KeyError:
+        raise KeyError(f"no table spec named {name!r}; known: {', '.join(sorted(TABLES))}") from None

@@ -1,0 +1,102 @@
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from vatstats_assets.storage import bulk
+from vatstats_assets.storage.copy_format import UnstorableValue, copy_buffer
+from vatstats_assets.storage.partitions import ensure_partitions, missing_partitions
+from vatstats_assets.storage.tables import ATC_POSITIONS, FLIGHT_POSITIONS
+
+T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+def atc_row(callsign: str, *, seen: datetime = T0, text_atis: str | None = None, name: str = "C") -> dict:
+    return {
+        "callsign": callsign, "cid": 1, "logon_time": T0 - timedelta(hours=1), "name": name,
+        "frequency_khz": 118700, "facility": 4, "rating": 5, "server": "AU", "visual_range": 50,
+        "is_atis": False, "atis_code": None, "text_atis": text_atis, "last_updated": seen,
+        "first_seen": seen, "last_seen": seen,
+    }
+
+
+def test_copy_format_tells_null_from_empty_and_escapes_control_characters() -> None:
+    text = copy_buffer([(None, "", "a\tb\\c\nd", True, 1.5)]).read()
+    assert text == "\\N\t\t" + "a\\tb\\\\c\\nd" + "\tt\t1.5\n"
+
+
+def test_copy_format_refuses_nul_characters() -> None:
+    with pytest.raises(UnstorableValue):
+        copy_buffer([("bad\x00callsign",)])
+
+
+def test_upsert_counts_inserted_updated_and_unchanged_rows(engine: sa.Engine) -> None:
+    first = pd.DataFrame([atc_row("YSSY_TWR"), atc_row("YMML_APP")])
+    with engine.begin() as conn:
+        assert bulk.upsert(conn, ATC_POSITIONS, first) == bulk.WriteCounts(inserted=2)
+    later = T0 + timedelta(seconds=15)
+    second = pd.DataFrame([atc_row("YSSY_TWR", seen=later), atc_row("YMML_APP"), atc_row("YBBN_GND")])
+    with engine.begin() as conn:
+        assert bulk.upsert(conn, ATC_POSITIONS, second) == bulk.WriteCounts(inserted=1, updated=1, unchanged=1)
+    with engine.connect() as conn:
+        row = conn.execute(sa.text(
+            "SELECT first_seen, last_seen FROM vatstats.atc_positions WHERE callsign = 'YSSY_TWR'"
+        )).one()
+    assert row.first_seen == T0 and row.last_seen == later
+
+
+def test_upsert_never_moves_last_seen_backwards(engine: sa.Engine) -> None:
+    later = T0 + timedelta(minutes=5)
+    with engine.begin() as conn:
+        bulk.upsert(conn, ATC_POSITIONS, pd.DataFrame([atc_row("YSSY_TWR", seen=later)]))
+        bulk.upsert(conn, ATC_POSITIONS, pd.DataFrame([atc_row("YSSY_TWR", seen=T0)]))
+        first_seen, last_seen = conn.execute(sa.text(
+            "SELECT first_seen, last_seen FROM vatstats.atc_positions")).one()
+    assert (first_seen, last_seen) == (T0, later)
+
+
+def test_hostile_text_is_stored_verbatim_never_executed(engine: sa.Engine) -> None:
+    hostile = "'); DROP TABLE vatstats.flights; -- \\ \" ; \t tab \n newline " + "x" * 10_000
+    with engine.begin() as conn:
+        bulk.upsert(conn, ATC_POSITIONS, pd.DataFrame([atc_row("EVIL'; --", text_atis=hostile, name=hostile)]))
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT callsign, name, text_atis FROM vatstats.atc_positions")).one()
+        flights_exists = conn.execute(sa.text("SELECT to_regclass('vatstats.flights') IS NOT NULL")).scalar()
+    assert tuple(stored) == ("EVIL'; --", hostile, hostile)
+    assert flights_exists
+
+
+def position(observed_at: datetime, cid: int = 1) -> dict:
+    return {"cid": cid, "callsign": "QFA1", "logon_time": T0, "observed_at": observed_at, "latitude": -33.9,
+            "longitude": 151.2, "altitude_ft": 21, "groundspeed_kt": 0, "heading_deg": 90}
+
+
+def test_replace_window_twice_leaves_identical_rows(engine: sa.Engine) -> None:
+    day = T0.replace(hour=0)
+    frame = pd.DataFrame([position(T0), position(T0 + timedelta(seconds=15))])
+    with engine.begin() as conn:
+        ensure_partitions(conn, day.date(), day.date(), ["flight_positions"])
+        bulk.replace_window(conn, FLIGHT_POSITIONS, frame, day, day + timedelta(days=1))
+    with engine.begin() as conn:
+        counts = bulk.replace_window(conn, FLIGHT_POSITIONS, frame, day, day + timedelta(days=1))
+        total = conn.execute(sa.text("SELECT count(*) FROM vatstats.flight_positions")).scalar()
+    assert counts == bulk.WriteCounts(inserted=2, deleted=2)
+    assert total == 2
+
+
+def test_replace_window_refuses_rows_outside_the_window(engine: sa.Engine) -> None:
+    day = T0.replace(hour=0)
+    frame = pd.DataFrame([position(day - timedelta(seconds=1))])
+    with engine.begin() as conn, pytest.raises(ValueError, match="outside the partition window"):
+        bulk.replace_window(conn, FLIGHT_POSITIONS, frame, day, day + timedelta(days=1))
+
+
+def test_missing_partitions_are_reported_then_created_once(engine: sa.Engine) -> None:
+    days = [date(2021, 6, 13), date(2021, 6, 14)]
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS vatstats.flight_positions_p20210613, vatstats.flight_positions_p20210614")
+        assert missing_partitions(conn, days, ["flight_positions"]) == [("flight_positions", d) for d in days]
+        assert len(ensure_partitions(conn, days[0], days[1], ["flight_positions"])) == 2
+        assert ensure_partitions(conn, days[0], days[1], ["flight_positions"]) == []
+        assert missing_partitions(conn, days, ["flight_positions"]) == []
