@@ -1,0 +1,492 @@
+"""Parse a VATSIM v3 feed body into a `Snapshot`, tolerantly.
+
+Two levels of failure, on purpose:
+- the snapshot as a whole (empty, not JSON, truncated, wrong shape, no update
+  timestamp) raises `FeedFormatError` with a sentence naming what was wrong;
+- a single odd record (no cid, latitude not a number, bad timestamp...) is skipped and
+  recorded with its reason, and the rest of the snapshot is parsed.
+Unknown fields are ignored and fields newer feeds added are optional, so every era of
+the feed parses with the same code.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, TypeVar
+
+import orjson
+
+from vatstats_assets.core.feed_model import (
+    Controller,
+    FeedFormatError,
+    FlightPlan,
+    General,
+    Pilot,
+    Prefile,
+    Server,
+    SkippedRecord,
+    Snapshot,
+)
+from vatstats_assets.core.feed_values import (
+    parse_altitude_ft,
+    parse_cruise_tas_kt,
+    parse_feed_timestamp,
+    parse_frequency_khz,
+)
+
+SUPPORTED_FEED_VERSION = 3
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def parse_snapshot(body: bytes | str) -> Snapshot:
+    """Parse a whole feed body (JSON text, or gzip-compressed JSON bytes) into a Snapshot."""
+    return parse_document(_decode(body))
+
+
+def peek_update_timestamp(body: bytes) -> datetime:
+    """The snapshot's `general.update_timestamp`, without building the model.
+
+    The body is still fully decoded: the timestamp becomes a run key, and a truncated
+    body that yielded one would spend that key on a run that can only fail, so the
+    complete snapshot, fetched again, could never be processed.
+    """
+    return _general(_decode(body)).update_timestamp
+
+
+def parse_document(document: Any) -> Snapshot:
+    """Build a Snapshot from an already decoded feed document (what json.loads returns)."""
+    if not isinstance(document, Mapping):
+        raise FeedFormatError(f"feed JSON is {_json_kind(document)}, expected an object")
+    general = _general(document)
+    skipped: list[SkippedRecord] = []
+    pilots, pilot_duplicates = _unique_by_callsign(
+        "pilots", _section(document, "pilots", required=True), _pilot, skipped
+    )
+    controllers, controller_duplicates = _unique_by_callsign(
+        "controllers", _section(document, "controllers", required=True), _controller, skipped
+    )
+    atis, atis_duplicates = _unique_by_callsign(
+        "atis", _section(document, "atis"), _controller, skipped
+    )
+    prefiles, prefile_duplicates = _unique_by_callsign(
+        "prefiles", _section(document, "prefiles"), _prefile, skipped
+    )
+    servers = _servers(_section(document, "servers"), skipped)
+    return Snapshot(
+        general=general,
+        pilots=pilots,
+        controllers=controllers,
+        atis=atis,
+        servers=servers,
+        prefiles=prefiles,
+        facilities=_lookup("facilities", _section(document, "facilities"), skipped),
+        ratings=_lookup("ratings", _section(document, "ratings"), skipped),
+        pilot_ratings=_lookup("pilot_ratings", _section(document, "pilot_ratings"), skipped),
+        military_ratings=_lookup(
+            "military_ratings", _section(document, "military_ratings"), skipped
+        ),
+        skipped=tuple(skipped),
+        duplicates_dropped=(
+            pilot_duplicates + controller_duplicates + atis_duplicates + prefile_duplicates
+        ),
+    )
+
+
+# --- the snapshot as a whole -------------------------------------------------------
+
+
+def _decode(body: bytes | str) -> Any:
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        body = bytes(body)
+        if body.startswith(_GZIP_MAGIC):
+            body = _gunzip(body)
+        elif body.startswith(_UTF8_BOM):
+            body = body[len(_UTF8_BOM) :]
+    elif not isinstance(body, str):
+        raise FeedFormatError(f"feed body is {type(body).__name__}, expected bytes or str")
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise _json_error(body, error) from None
+
+
+def _gunzip(body: bytes) -> bytes:
+    try:
+        return gzip.decompress(body)
+    except (OSError, EOFError) as error:
+        raise FeedFormatError(f"feed body is gzip-compressed but cannot be decompressed: {error}") from None
+
+
+def _json_error(body: bytes | str, error: orjson.JSONDecodeError) -> FeedFormatError:
+    if not body.strip():
+        return FeedFormatError("feed body is empty")
+    # The decoder stops where the text ends only when the document was cut short.
+    if error.pos >= len(body.rstrip()):
+        return FeedFormatError(
+            f"feed body is not valid JSON (truncated?) at byte {error.pos} of {len(body)}"
+        )
+    return FeedFormatError(f"feed body is not valid JSON at byte {error.pos}: {error.msg}")
+
+
+def _general(document: Any) -> General:
+    if not isinstance(document, Mapping):
+        raise FeedFormatError(f"feed JSON is {_json_kind(document)}, expected an object")
+    general = document.get("general")
+    if not isinstance(general, Mapping):
+        if general is None:
+            raise FeedFormatError("feed JSON has no 'general' object")
+        raise FeedFormatError(f"feed 'general' is {_json_kind(general)}, expected an object")
+    raw_timestamp = general.get("update_timestamp")
+    if raw_timestamp is None:
+        raise FeedFormatError("feed JSON has no 'general.update_timestamp'")
+    try:
+        update_timestamp = parse_feed_timestamp(raw_timestamp)
+    except ValueError:
+        raise FeedFormatError(
+            f"feed 'general.update_timestamp' is not a timestamp: {raw_timestamp!r}"
+        ) from None
+    # Older v3 snapshots always say 3; a missing version is read as 3, another one
+    # means a feed whose meaning this parser does not know.
+    version = _int_or_none(general.get("version"))
+    if version is None:
+        version = SUPPORTED_FEED_VERSION
+    elif version != SUPPORTED_FEED_VERSION:
+        raise FeedFormatError(
+            f"feed 'general.version' is {version}, expected {SUPPORTED_FEED_VERSION}"
+        )
+    return General(
+        version=version,
+        update_timestamp=update_timestamp,
+        connected_clients=_int_or_none(general.get("connected_clients")),
+        unique_users=_int_or_none(general.get("unique_users")),
+        reload=_int_or_none(general.get("reload")),
+    )
+
+
+def _section(document: Mapping[str, Any], name: str, *, required: bool = False) -> list[Any]:
+    # A feed without its pilot or controller list would read as an empty network and
+    # end every connection downstream, so those two must be there; the rest may not be.
+    value = document.get(name)
+    if value is None:
+        if required:
+            raise FeedFormatError(f"feed JSON has no '{name}' list")
+        return []
+    if type(value) is not list:
+        raise FeedFormatError(f"feed '{name}' is {_json_kind(value)}, expected a list")
+    return value
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+# --- sections -----------------------------------------------------------------------
+
+_Connection = TypeVar("_Connection", Pilot, Controller, Prefile)
+
+
+class _BadRecord(Exception):
+    """One record is unusable; its reason is counted and the snapshot goes on."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _unique_by_callsign(
+    section: str,
+    records: list[Any],
+    build: Callable[[Any], _Connection],
+    skipped: list[SkippedRecord],
+) -> tuple[tuple[_Connection, ...], int]:
+    """Build each record; of two with one callsign keep the later `last_updated`.
+
+    The feed has carried a callsign twice when a client reconnected before the old
+    connection timed out; the stale one would double-count the flight. Ties go to the
+    record listed later. Order is that of each callsign's first appearance.
+    """
+    by_callsign: dict[str, _Connection] = {}
+    duplicates = 0
+    for index, record in enumerate(records):
+        try:
+            item = build(record)
+        except _BadRecord as bad:
+            skipped.append(SkippedRecord(section, index, bad.reason))
+            continue
+        previous = by_callsign.get(item.callsign)
+        if previous is not None:
+            duplicates += 1
+            if item.last_updated < previous.last_updated:
+                continue
+        by_callsign[item.callsign] = item
+    return tuple(by_callsign.values()), duplicates
+
+
+def _servers(records: list[Any], skipped: list[SkippedRecord]) -> tuple[Server, ...]:
+    servers = []
+    for index, record in enumerate(records):
+        try:
+            servers.append(_server(record))
+        except _BadRecord as bad:
+            skipped.append(SkippedRecord("servers", index, bad.reason))
+    return tuple(servers)
+
+
+def _lookup(section: str, entries: list[Any], skipped: list[SkippedRecord]) -> dict[int, str]:
+    """An id -> short-name table; `facilities`/`ratings` say "short", the others "short_name"."""
+    table: dict[int, str] = {}
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            skipped.append(SkippedRecord(section, index, "record is not an object"))
+            continue
+        entry_id = _int_or_none(entry.get("id"))
+        short = entry.get("short", entry.get("short_name"))
+        if entry_id is None:
+            skipped.append(SkippedRecord(section, index, "id is not an integer"))
+        elif not isinstance(short, str) or not short:
+            skipped.append(SkippedRecord(section, index, "short name is missing"))
+        else:
+            table[entry_id] = short
+    return table
+
+
+# --- records ------------------------------------------------------------------------
+
+
+def _pilot(record: Any) -> Pilot:
+    if type(record) is not dict:
+        raise _BadRecord("record is not an object")
+    return Pilot(
+        cid=_cid(record),
+        name=_name(record),
+        callsign=_callsign(record),
+        server=_text(record.get("server")),
+        pilot_rating=_int_or_none(record.get("pilot_rating")),
+        military_rating=_int_or_none(record.get("military_rating")),
+        latitude=_coordinate(record, "latitude", 90.0),
+        longitude=_coordinate(record, "longitude", 180.0),
+        altitude_ft=_required_int(record, "altitude"),
+        groundspeed_kt=_required_int(record, "groundspeed"),
+        heading_deg=_required_int(record, "heading"),
+        transponder=_squawk(record.get("transponder")),
+        qnh_i_hg=_float_or_none(record.get("qnh_i_hg")),
+        qnh_mb=_int_or_none(record.get("qnh_mb")),
+        flight_plan=_flight_plan(record.get("flight_plan")),
+        logon_time=_timestamp(record, "logon_time"),
+        last_updated=_timestamp(record, "last_updated"),
+    )
+
+
+def _controller(record: Any) -> Controller:
+    if type(record) is not dict:
+        raise _BadRecord("record is not an object")
+    return Controller(
+        cid=_cid(record),
+        name=_name(record),
+        callsign=_callsign(record),
+        frequency_khz=parse_frequency_khz(record.get("frequency")),
+        facility=_required_int(record, "facility"),
+        rating=_required_int(record, "rating"),
+        server=_text(record.get("server")),
+        visual_range=_int_or_none(record.get("visual_range")),
+        text_atis=_atis_text(record.get("text_atis")),
+        atis_code=_text(record.get("atis_code")),
+        logon_time=_timestamp(record, "logon_time"),
+        last_updated=_timestamp(record, "last_updated"),
+    )
+
+
+def _prefile(record: Any) -> Prefile:
+    if type(record) is not dict:
+        raise _BadRecord("record is not an object")
+    return Prefile(
+        cid=_cid(record),
+        name=_name(record),
+        callsign=_callsign(record),
+        flight_plan=_flight_plan(record.get("flight_plan")),
+        last_updated=_timestamp(record, "last_updated"),
+    )
+
+
+def _server(record: Any) -> Server:
+    if type(record) is not dict:
+        raise _BadRecord("record is not an object")
+    ident = _text(record.get("ident"))
+    if ident is None:
+        raise _BadRecord("ident is missing")
+    # 2024 feeds add a boolean `client_connections_allowed` beside the older integer flag.
+    allowed = record.get("clients_connection_allowed")
+    if allowed is None:
+        allowed = record.get("client_connections_allowed")
+    return Server(
+        ident=ident,
+        hostname_or_ip=_text(record.get("hostname_or_ip")),
+        location=_text(record.get("location")),
+        name=_text(record.get("name")),
+        clients_connection_allowed=None if allowed is None else bool(allowed),
+    )
+
+
+def _flight_plan(plan: Any) -> FlightPlan | None:
+    # Anything but an object (null, or junk) means no usable plan; the pilot's
+    # position is still worth keeping, so this never rejects the record.
+    if type(plan) is not dict:
+        return None
+    return FlightPlan(
+        flight_rules=_text(plan.get("flight_rules")),
+        aircraft=_text(plan.get("aircraft")),
+        aircraft_faa=_text(plan.get("aircraft_faa")),
+        aircraft_short=_text(plan.get("aircraft_short")),
+        departure=_icao(plan.get("departure")),
+        arrival=_icao(plan.get("arrival")),
+        alternate=_icao(plan.get("alternate")),
+        cruise_tas_kt=parse_cruise_tas_kt(plan.get("cruise_tas")),
+        altitude_ft=parse_altitude_ft(plan.get("altitude")),
+        deptime=_text(plan.get("deptime")),
+        enroute_time=_text(plan.get("enroute_time")),
+        fuel_time=_text(plan.get("fuel_time")),
+        remarks=_text(plan.get("remarks")),
+        route=_text(plan.get("route")),
+        revision_id=_int_or_none(plan.get("revision_id")),
+        assigned_transponder=_squawk(plan.get("assigned_transponder")),
+    )
+
+
+# --- fields -------------------------------------------------------------------------
+# Required fields raise _BadRecord with a reason that names the field but not the
+# value, so reasons aggregate into useful counts. Optional fields never raise.
+
+
+def _required_int(record: dict[str, Any], key: str) -> int:
+    value = record.get(key)
+    if type(value) is int:
+        return value
+    if value is None:
+        raise _BadRecord(f"{key} is missing")
+    number = _int_or_none(value)
+    if number is None:
+        raise _BadRecord(f"{key} is not a number")
+    return number
+
+
+def _cid(record: dict[str, Any]) -> int:
+    # An identity, unlike a measurement: never rounded, so 1234.5 is refused.
+    value = record.get("cid")
+    if type(value) is int:
+        return value
+    if value is None:
+        raise _BadRecord("cid is missing")
+    if type(value) is str and value.strip().isascii() and value.strip().isdigit():
+        return int(value)
+    if type(value) is float and value.is_integer():
+        return int(value)
+    raise _BadRecord("cid is not an integer")
+
+
+def _coordinate(record: dict[str, Any], key: str, limit: float) -> float:
+    value = record.get(key)
+    if type(value) is float or type(value) is int:
+        number = float(value)
+    elif value is None:
+        raise _BadRecord(f"{key} is missing")
+    else:
+        number = _float_or_none(value)
+        if number is None:
+            raise _BadRecord(f"{key} is not a number")
+    if not -limit <= number <= limit:
+        raise _BadRecord(f"{key} is out of range")
+    return number
+
+
+def _timestamp(record: dict[str, Any], key: str) -> datetime:
+    value = record.get(key)
+    if value is None:
+        raise _BadRecord(f"{key} is missing")
+    try:
+        return parse_feed_timestamp(value)
+    except ValueError:
+        raise _BadRecord(f"{key} is not a valid timestamp") from None
+
+
+def _callsign(record: dict[str, Any]) -> str:
+    value = record.get("callsign")
+    if type(value) is not str:
+        raise _BadRecord("callsign is missing" if value is None else "callsign is not a string")
+    callsign = value.strip()
+    if not callsign:
+        raise _BadRecord("callsign is missing")
+    return callsign
+
+
+def _name(record: dict[str, Any]) -> str:
+    value = record.get("name")
+    return value if type(value) is str else ""
+
+
+def _int_or_none(value: Any) -> int | None:
+    if type(value) is int:
+        return value
+    if type(value) is float:
+        return round(value) if math.isfinite(value) else None
+    if type(value) is str:
+        try:
+            return int(value.strip())
+        except ValueError:
+            number = _float_or_none(value)
+            return None if number is None else round(number)
+    return None
+
+
+def _float_or_none(value: Any) -> float | None:
+    if type(value) is float or type(value) is int:
+        return float(value)
+    if type(value) is str:
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        return number if math.isfinite(number) else None
+    return None
+
+
+def _text(value: Any) -> str | None:
+    if type(value) is not str:
+        return None
+    text = value.strip()
+    return text or None
+
+
+def _icao(value: Any) -> str | None:
+    text = _text(value)
+    return text.upper() if text else None
+
+
+def _squawk(value: Any) -> str | None:
+    # A transponder code is four octal digits; a number would lose its leading zeros.
+    if type(value) is int:
+        return f"{value:04d}"
+    return _text(value)
+
+
+def _atis_text(value: Any) -> str | None:
+    if type(value) is list:
+        text = "\n".join(line for line in value if type(line) is str)
+        return text or None
+    return _text(value)
