@@ -43,7 +43,10 @@ def parse_feed_timestamp(value: str) -> datetime:
     """
     if type(value) is not str or _FEED_TIMESTAMP.fullmatch(value) is None:
         raise ValueError(f"not a feed timestamp: {value!r}")
-    moment = datetime.fromisoformat(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:  # the right shape, but e.g. February 30th
+        raise ValueError(f"not a feed timestamp: {value!r} ({error})") from None
     if moment.tzinfo is UTC:
         return moment
     if moment.tzinfo is None:
