@@ -1,0 +1,35 @@
+# The two commands a newcomer needs (see README): `make dev` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+ARGS   ?=
+
+.PHONY: install dev test test-fast bench check
+
+# A virtualenv with the project (editable) and its test extras; re-run when pyproject.toml changes.
+$(BIN)/vatstats: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/vatstats
+
+install: $(BIN)/vatstats
+
+# Install, then start PostgreSQL (embedded unless VATSTATS_DATABASE_URL is set), the UI and the daemon.
+# Offline or just trying it out: make dev ARGS=--simulate
+dev: install
+	$(BIN)/vatstats dev $(ARGS)
+
+# Install, then run every test (embedded PostgreSQL unless VATSTATS_TEST_DATABASE_URL is set).
+test: install
+	$(BIN)/python -m pytest $(ARGS)
+
+# The fast tests only: no browser, no `vatstats dev` processes.
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow" $(ARGS)
+
+bench: install
+	$(BIN)/vatstats bench $(ARGS)
+
+check: install
+	$(BIN)/dg check defs

@@ -1,0 +1,75 @@
+"""What every command shares: settings, one-sentence errors, and an open, migrated warehouse."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from vatstats_assets.settings import Settings, SettingsError
+from vatstats_assets.storage.engine import create_warehouse_engine
+from vatstats_assets.storage.migrations import migrate
+from vatstats_assets.storage.server import PostgresServer, ensure_database, open_server
+
+
+class CommandError(Exception):
+    """A user's mistake or an unusable environment: printed as one sentence, exit status 2."""
+
+
+def fail(message: str) -> int:
+    message = message.rstrip(".") + "."
+    print(f"vatstats: error: {message}", file=sys.stderr)
+    return 2
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        raise CommandError(str(error)) from None
+
+
+@dataclass
+class Warehouse:
+    settings: Settings
+    server: PostgresServer
+    engine: sa.Engine
+
+
+@contextmanager
+def open_warehouse(
+    settings: Settings | None = None, *, create_dagster_database: bool = False, migrate_schema: bool = True
+) -> Iterator[Warehouse]:
+    """Start or reach the server, create the databases, migrate; stop an embedded server afterwards."""
+    settings = settings or load_settings()
+    try:
+        server = open_server(settings)
+    except SettingsError as error:
+        raise CommandError(str(error)) from None
+    try:
+        try:
+            ensure_database(server, server.warehouse_database)
+            if create_dagster_database:
+                ensure_database(server, server.dagster_database)
+        except SettingsError as error:
+            raise CommandError(str(error)) from None
+        engine = create_warehouse_engine(server.warehouse_url)
+        try:
+            if migrate_schema:
+                migrate(engine)
+            yield Warehouse(settings, server, engine)
+        finally:
+            engine.dispose()
+    finally:
+        server.stop()
+
+
+def run_command(body) -> int:
+    """Run a command body, turning CommandError into one sentence and exit status 2."""
+    try:
+        return int(body() or 0)
+    except CommandError as error:
+        return fail(str(error))

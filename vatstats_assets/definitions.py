@@ -1,0 +1,31 @@
+"""The single Dagster entry point for vatstats (workspace.yaml and `dg` load this module)."""
+
+import dagster as dg
+
+from vatstats_assets.defs.ingest.assets import ingest_snapshot
+from vatstats_assets.defs.ingest.jobs import ingest_job
+from vatstats_assets.defs.ingest.sensor import vatsim_feed_sensor
+from vatstats_assets.defs.io_manager import WarehouseIOManager
+from vatstats_assets.defs.maintenance.assets import day_partitions_ahead, warehouse_retention
+from vatstats_assets.defs.maintenance.schedules import (
+    daily_maintenance_schedule,
+    maintenance_job,
+    prune_dagster_history_job,
+    prune_dagster_history_schedule,
+)
+from vatstats_assets.defs.resources import resources_from_settings
+from vatstats_assets.settings import Settings
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    resources = resources_from_settings(settings)
+    return dg.Definitions(
+        assets=[ingest_snapshot, day_partitions_ahead, warehouse_retention],
+        jobs=[ingest_job, maintenance_job, prune_dagster_history_job],
+        sensors=[vatsim_feed_sensor],
+        schedules=[daily_maintenance_schedule, prune_dagster_history_schedule],
+        resources={**resources, "warehouse_io_manager": WarehouseIOManager(warehouse=resources["warehouse"])},
+    )
+
+
+defs = build_definitions(Settings.from_env())

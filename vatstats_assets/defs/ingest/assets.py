@@ -1,0 +1,117 @@
+"""The ingest multi-asset: one feed snapshot -> raw snapshot, flights, ATC positions, track history."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from vatstats_assets.core.feed import FeedFormatError, parse_snapshot
+from vatstats_assets.core.region import region as region_named
+from vatstats_assets.defs.io_manager import write_metadata
+from vatstats_assets.defs.resources import FeedResource, WarehouseResource
+from vatstats_assets.feed_client import FeedUnavailable
+from vatstats_assets.storage.ingest import INGEST_WRITES, ensure_tick_partitions, prepare_tick, stored_state
+
+INGEST_GROUP = "ingest"
+POSTGRES_KIND = {"postgres"}
+
+# Feed hiccups are common and short: retry quickly, then back off, with jitter so that many
+# deployments polling the same feed do not retry in lockstep.
+FETCH_RETRY_POLICY = dg.RetryPolicy(
+    max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
+
+_DESCRIPTIONS = {
+    "raw_feed_snapshot": "Every distinct VATSIM feed snapshot (keyed by general.update_timestamp), "
+    "gzip-compressed with its byte sizes and record counts, so the tables below can be rebuilt.",
+    "atc_positions": "One row per controller or ATIS connection (callsign, cid, logon time): "
+    "frequency, facility, rating, ATIS text, first and last seen.",
+    "flights": "One row per pilot connection (cid, callsign, logon time): latest position, "
+    "flight plan, first and last seen, maximum altitude.",
+    "flight_positions": "The track history, partitioned by day: one row per connection per "
+    "snapshot in which it moved (parked aircraft are not repeated).",
+}
+
+
+class IngestConfig(dg.Config):
+    """Run config for one ingest run; the sensor sets it."""
+
+    # The snapshot the sensor saw; the run fetches the feed itself and may find a newer one.
+    expected_update_timestamp: str | None = None
+    # Live ingestion ignores a snapshot older than the newest stored (a lagging mirror).
+    allow_older: bool = False
+
+
+def _spec(name: str) -> dg.AssetOut:
+    mode, table = INGEST_WRITES[name]
+    return dg.AssetOut(
+        is_required=False,
+        group_name=INGEST_GROUP,
+        kinds=POSTGRES_KIND,
+        description=_DESCRIPTIONS[name],
+        metadata=write_metadata(mode, table.qualified),
+        io_manager_key="warehouse_io_manager",
+        tags={"vatstats/layer": "raw" if name == "raw_feed_snapshot" else "core"},
+    )
+
+
+@dg.multi_asset(
+    name="ingest_snapshot",
+    outs={name: _spec(name) for name in INGEST_WRITES},
+    can_subset=False,
+    retry_policy=FETCH_RETRY_POLICY,
+    op_tags={"vatstats/lane": "ingest"},
+    description="Fetch the current VATSIM feed snapshot and store it once, in one transaction.",
+)
+def ingest_snapshot(context: dg.AssetExecutionContext, config: IngestConfig, feed: FeedResource,
+                    warehouse: WarehouseResource):
+    started = time.perf_counter()
+    try:
+        with feed.client() as client:
+            fetched = client.fetch()
+        snapshot = parse_snapshot(fetched.body)
+    except (FeedUnavailable, FeedFormatError) as error:
+        # Raised, so the retry policy applies; nothing has been written.
+        raise dg.Failure(description=f"The VATSIM feed could not be ingested: {error}") from error
+
+    engine = warehouse.engine
+    with engine.connect() as conn:
+        state = stored_state(conn, snapshot.update_timestamp)
+    if state.already_stored:
+        context.log.info(f"Snapshot {snapshot.update_timestamp.isoformat()} is already stored; nothing to do.")
+        return
+    if state.latest and snapshot.update_timestamp < state.latest and not config.allow_older:
+        context.log.warning(
+            f"Snapshot {snapshot.update_timestamp.isoformat()} is older than the newest stored "
+            f"({state.latest.isoformat()}); skipped so that nothing moves backwards."
+        )
+        return
+
+    ensure_tick_partitions(engine, snapshot.update_timestamp.date())
+    tick = prepare_tick(
+        engine, snapshot, fetched.body, source=fetched.url, fetched_at=fetched.fetched_at,
+        region=region_named(warehouse.region), store_names=warehouse.store_names,
+    )
+    if tick.rejected:
+        context.log.warning(f"Records left out of this snapshot: {tick.rejected}")
+    age_s = (datetime.now(UTC) - snapshot.update_timestamp).total_seconds()
+    common = {
+        "update_timestamp": snapshot.update_timestamp.isoformat(),
+        "pilots_online": tick.pilots_online,
+        "controllers_online": tick.controllers_online,
+        "snapshot_age_s": round(age_s, 1),
+        "prepare_ms": round((time.perf_counter() - started) * 1000, 1),
+    }
+    extra = {
+        "raw_feed_snapshot": {
+            "raw_bytes": tick.raw_bytes, "compressed_bytes": tick.compressed_bytes,
+            "skipped_records": sum(tick.rejected.values()),
+        },
+        "flight_positions": {
+            "positions_seen": tick.positions_seen, "positions_not_repeated": tick.positions_unchanged,
+        },
+    }
+    for name in INGEST_WRITES:
+        yield dg.Output(tick.frames[name], output_name=name, metadata={**common, **extra.get(name, {})})

@@ -1,0 +1,55 @@
+"""The feed sensor: every 15 s, ask for an ingest run when the feed has a new snapshot."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import dagster as dg
+
+from vatstats_assets.core.backoff import FeedPollState
+from vatstats_assets.core.feed import FeedFormatError
+from vatstats_assets.defs.ingest.jobs import INGEST_LANE_TAG, ingest_job
+from vatstats_assets.defs.resources import FeedResource
+from vatstats_assets.feed_client import FeedRateLimited, FeedUnavailable
+
+# The feed is regenerated every 15 s; polling faster gains nothing and the operators ask for restraint.
+POLL_INTERVAL_S = 15
+
+
+@dg.sensor(
+    name="vatsim_feed_sensor",
+    job=ingest_job,
+    minimum_interval_seconds=POLL_INTERVAL_S,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Polls the VATSIM feed every 15 s and requests one ingest run per new "
+    "general.update_timestamp (the run key). Backs off after repeated feed failures.",
+)
+def vatsim_feed_sensor(context: dg.SensorEvaluationContext, feed: FeedResource):
+    now = datetime.now(UTC)
+    state = FeedPollState.from_cursor(context.cursor)
+    if state.paused_at(now):
+        return dg.SkipReason(
+            f"Backing off after {state.consecutive_failures} consecutive feed failures "
+            f"(last: {state.last_error}); next poll after {state.paused_until}."
+        )
+    try:
+        with feed.client() as client:
+            update_timestamp = client.peek_update_timestamp()
+    except FeedRateLimited as error:
+        state = state.after_failure(now, str(error), timedelta(seconds=error.retry_after_s))
+    except (FeedUnavailable, FeedFormatError) as error:
+        state = state.after_failure(now, str(error))
+    else:
+        stamp = update_timestamp.isoformat()
+        if stamp == state.last_update_timestamp:
+            context.update_cursor(state.after_success(stamp).to_cursor())
+            return dg.SkipReason(f"No new snapshot since {stamp}.")
+        context.update_cursor(state.after_success(stamp).to_cursor())
+        return dg.RunRequest(
+            run_key=stamp,
+            run_config=dg.RunConfig(ops={"ingest_snapshot": {"config": {"expected_update_timestamp": stamp}}}),
+            tags={**INGEST_LANE_TAG, "vatstats/update_timestamp": stamp},
+        )
+    context.update_cursor(state.to_cursor())
+    pause = f"; pausing until {state.paused_until}" if state.paused_until else ""
+    return dg.SkipReason(f"Feed failure {state.consecutive_failures}: {state.last_error}{pause}.")

@@ -1,0 +1,112 @@
+"""The warehouse IO manager: assets return DataFrames, their metadata says how the rows land.
+
+- `vatstats/write_mode: upsert`            COPY + one INSERT .. ON CONFLICT DO UPDATE on the table key
+- `vatstats/write_mode: append`            COPY
+- `vatstats/write_mode: replace_partition` DELETE the partition's time window + COPY (idempotent re-runs)
+The table is the asset's `dagster/table_name`. All outputs of one step share one transaction, which
+commits after the step's last output: a tick of ingestion is all visible or not at all.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+import sqlalchemy as sa
+from pydantic import PrivateAttr
+
+from vatstats_assets.defs.resources import WarehouseResource
+from vatstats_assets.storage import bulk
+from vatstats_assets.storage.tables import table_spec
+
+WRITE_MODE = "vatstats/write_mode"
+TABLE_NAME = "dagster/table_name"
+
+
+def write_metadata(mode: str, table: str) -> dict[str, str]:
+    """The asset metadata that routes an asset's output to `table` with `mode`."""
+    return {WRITE_MODE: mode, TABLE_NAME: table}
+
+
+class _StepTransaction:
+    """One open transaction collecting the outputs of one step attempt."""
+
+    def __init__(self, engine: sa.Engine, expected_outputs: set[str]) -> None:
+        self.connection = engine.connect()
+        self.transaction = self.connection.begin()
+        self.pending = set(expected_outputs)
+
+    def close(self, commit: bool) -> None:
+        try:
+            if commit:
+                self.transaction.commit()
+            else:
+                self.transaction.rollback()
+        finally:
+            self.connection.close()
+
+
+class WarehouseIOManager(dg.ConfigurableIOManager):
+    """Writes asset outputs into the PostgreSQL warehouse in bulk; reads them back as DataFrames."""
+
+    warehouse: dg.ResourceDependency[WarehouseResource]
+
+    _open: dict[tuple[str, str], _StepTransaction] = PrivateAttr(default_factory=dict)
+
+    def _transaction_for(self, context: dg.OutputContext) -> tuple[tuple[str, str], _StepTransaction]:
+        key = (context.run_id, context.step_key)
+        step = self._open.get(key)
+        if step is None or context.name not in step.pending:
+            if step is not None:  # a retried attempt: drop whatever the failed one left open
+                step.close(commit=False)
+            outputs = {name for name in context.op_def.outs} if context.op_def else {context.name}
+            step = self._open[key] = _StepTransaction(self.warehouse.engine, outputs)
+        return key, step
+
+    def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
+        if obj is None:
+            return
+        if not isinstance(obj, pd.DataFrame):
+            raise TypeError(f"{context.asset_key.to_user_string()} must return a pandas DataFrame")
+        metadata = context.definition_metadata or {}
+        mode = metadata.get(WRITE_MODE)
+        spec = table_spec(str(metadata.get(TABLE_NAME)))
+        key, step = self._transaction_for(context)
+        started = time.perf_counter()
+        try:
+            counts = self._write(context, step.connection, mode, spec, obj)
+        except Exception:
+            self._open.pop(key).close(commit=False)
+            raise
+        step.pending.discard(context.name)
+        if not step.pending:
+            self._open.pop(key).close(commit=True)
+        context.add_output_metadata({
+            **counts.as_metadata(),
+            "dagster/row_count": len(obj),
+            "write_ms": round((time.perf_counter() - started) * 1000, 1),
+        })
+
+    def _write(self, context: dg.OutputContext, conn: sa.Connection, mode: Any, spec, frame) -> bulk.WriteCounts:
+        if mode == "upsert":
+            return bulk.upsert(conn, spec, frame)
+        if mode == "append":
+            return bulk.append(conn, spec, frame)
+        if mode == "replace_partition":
+            window = context.asset_partitions_time_window
+            return bulk.replace_window(conn, spec, frame, window.start, window.end)
+        raise ValueError(f"{context.asset_key.to_user_string()} has no valid {WRITE_MODE} (got {mode!r})")
+
+    def load_input(self, context: dg.InputContext) -> pd.DataFrame:
+        metadata = context.upstream_output.definition_metadata if context.upstream_output else {}
+        spec = table_spec(str((metadata or {}).get(TABLE_NAME)))
+        query = f"SELECT * FROM {spec.qualified}"
+        params: dict[str, Any] = {}
+        if context.has_asset_partitions and spec.window_column:
+            window = context.asset_partitions_time_window
+            query += f" WHERE {spec.window_column} >= :start AND {spec.window_column} < :end"
+            params = {"start": window.start, "end": window.end}
+        with self.warehouse.engine.connect() as conn:
+            return pd.read_sql_query(sa.text(query), conn, params=params)
