@@ -78,17 +78,21 @@ def _stage_table(conn: sa.Connection, spec: TableSpec) -> str:
 
 def upsert_sql(spec: TableSpec, stage: str) -> str:
     columns = ", ".join(spec.columns)
+    key = ", ".join(spec.key)
     assignments = ", ".join(f"{c} = {spec.merge.get(c, 'EXCLUDED.' + c)}" for c in spec.updatable)
     stored = ", ".join(f"t.{c}" for c in spec.updatable)
     incoming = ", ".join(f"EXCLUDED.{c}" for c in spec.updatable)
+    # All parts of one statement see the table as it was before it: `existing` counts the keys
+    # already stored, so inserts and updates can be told apart (xmax is not readable on
+    # partitioned tables).
     return (
-        f"WITH written AS ("
+        f"WITH existing AS (SELECT count(*) AS n FROM {stage} JOIN {spec.qualified} USING ({key})),"
+        f" written AS ("
         f" INSERT INTO {spec.qualified} AS t ({columns}) SELECT {columns} FROM {stage}"
-        f" ON CONFLICT ({', '.join(spec.key)}) DO UPDATE SET {assignments}"
+        f" ON CONFLICT ({key}) DO UPDATE SET {assignments}"
         f" WHERE ({stored}) IS DISTINCT FROM ({incoming})"
-        # xmax = 0 only on freshly inserted row versions: tells inserts from updates.
-        f" RETURNING (xmax = 0) AS inserted)"
-        f" SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written"
+        f" RETURNING 1)"
+        f" SELECT (SELECT count(*) FROM written), (SELECT n FROM existing)"
     )
 
 
@@ -98,8 +102,10 @@ def upsert(conn: sa.Connection, spec: TableSpec, frame: pd.DataFrame) -> WriteCo
         return WriteCounts()
     stage = _stage_table(conn, spec)
     copy_rows(conn, stage, spec.columns, rows)
-    inserted, updated = conn.exec_driver_sql(upsert_sql(spec, stage)).one()
-    return WriteCounts(inserted=inserted, updated=updated, unchanged=len(rows) - inserted - updated)
+    written, existing = conn.exec_driver_sql(upsert_sql(spec, stage)).one()
+    inserted = len(rows) - existing
+    updated = written - inserted
+    return WriteCounts(inserted=inserted, updated=updated, unchanged=existing - updated)
 
 
 def append(conn: sa.Connection, spec: TableSpec, frame: pd.DataFrame) -> WriteCounts:

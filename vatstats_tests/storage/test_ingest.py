@@ -1,0 +1,88 @@
+"""Ingesting real snapshots through the shared tick path, against a real PostgreSQL."""
+
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from vatstats_assets.core.feed import parse_snapshot
+from vatstats_assets.core.region import region
+from vatstats_assets.storage.ingest import ensure_tick_partitions, prepare_tick, write_tick
+from vatstats_tests.fixtures import FEED_FIXTURE_DATES, load_fixture_bytes
+
+FETCHED_AT = datetime(2026, 11, 28, tzinfo=UTC)
+
+
+def ingest(engine: sa.Engine, body: bytes, region_name: str = "global") -> dict:
+    snapshot = parse_snapshot(body)
+    ensure_tick_partitions(engine, snapshot.update_timestamp.date())
+    tick = prepare_tick(engine, snapshot, body, source="fixture", fetched_at=FETCHED_AT,
+                        region=region(region_name), store_names=True)
+    return write_tick(engine, tick)
+
+
+def table_counts(engine: sa.Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            table: conn.execute(sa.text(f"SELECT count(*) FROM vatstats.{table}")).scalar()
+            for table in ("feed_snapshots", "flights", "atc_positions", "flight_positions")
+        }
+
+
+@pytest.mark.parametrize("day", FEED_FIXTURE_DATES)
+def test_global_ingest_stores_every_connection_of_a_real_snapshot(engine: sa.Engine, day: str) -> None:
+    body = load_fixture_bytes(day)
+    snapshot = parse_snapshot(body)
+    ingest(engine, body)
+    counts = table_counts(engine)
+    assert counts["feed_snapshots"] == 1
+    assert counts["flights"] == len(snapshot.pilots)
+    assert counts["flight_positions"] == len(snapshot.pilots)
+    assert counts["atc_positions"] == len(snapshot.controllers) + len(snapshot.atis)
+
+
+@pytest.mark.parametrize("day", FEED_FIXTURE_DATES)
+def test_ingesting_the_same_snapshot_again_changes_nothing(engine: sa.Engine, day: str) -> None:
+    body = load_fixture_bytes(day)
+    ingest(engine, body)
+    with engine.connect() as conn:
+        before = conn.execute(sa.text("SELECT md5(string_agg(f::text, '|' ORDER BY cid, callsign)) FROM vatstats.flights f")).scalar()
+    snapshot = parse_snapshot(body)
+    tick = prepare_tick(engine, snapshot, body, source="fixture", fetched_at=FETCHED_AT,
+                        region=region("global"), store_names=True)
+    assert tick.positions_unchanged == len(snapshot.pilots)  # nothing moved: no track rows repeated
+    counts = write_tick(engine, tick)
+    assert counts["flights"].written == 0 and counts["atc_positions"].written == 0
+    with engine.connect() as conn:
+        after = conn.execute(sa.text("SELECT md5(string_agg(f::text, '|' ORDER BY cid, callsign)) FROM vatstats.flights f")).scalar()
+    assert after == before
+    assert table_counts(engine)["flight_positions"] == len(snapshot.pilots)
+
+
+def test_vatpac_region_keeps_only_australian_and_pacific_traffic(engine: sa.Engine) -> None:
+    ingest(engine, load_fixture_bytes("2021-07-20"), region_name="vatpac")
+    with engine.connect() as conn:
+        controllers = set(conn.execute(sa.text("SELECT callsign FROM vatstats.atc_positions")).scalars())
+        outside = conn.execute(sa.text(
+            "SELECT count(*) FROM vatstats.flights WHERE NOT (latitude BETWEEN -60 AND 2 AND (longitude >= 100 OR longitude <= -135))"
+            " AND coalesce(departure, '') !~ '^(Y|NZ|NF|NV|NW|NS|NC|NT|NI|NG|AY|AG|AN)'"
+            " AND coalesce(arrival, '') !~ '^(Y|NZ|NF|NV|NW|NS|NC|NT|NI|NG|AY|AG|AN)'"
+        )).scalar()
+        flights = conn.execute(sa.text("SELECT count(*) FROM vatstats.flights")).scalar()
+    assert {"ML-SNO_CTR", "ML_APP"} <= controllers
+    assert all(not c.startswith(("EG", "K", "ED", "LF")) for c in controllers)
+    assert outside == 0
+    assert 0 < flights < len(parse_snapshot(load_fixture_bytes("2021-07-20")).pilots)
+
+
+def test_names_are_not_stored_when_the_setting_says_so(engine: sa.Engine) -> None:
+    body = load_fixture_bytes("2024-02-20")
+    snapshot = parse_snapshot(body)
+    ensure_tick_partitions(engine, snapshot.update_timestamp.date())
+    write_tick(engine, prepare_tick(engine, snapshot, body, source="fixture", fetched_at=FETCHED_AT,
+                                    region=region("global"), store_names=False))
+    with engine.connect() as conn:
+        named = conn.execute(sa.text(
+            "SELECT (SELECT count(*) FROM vatstats.flights WHERE name IS NOT NULL)"
+            " + (SELECT count(*) FROM vatstats.atc_positions WHERE name IS NOT NULL)")).scalar()
+    assert named == 0
