@@ -93,8 +93,63 @@ FLIGHT_POSITIONS = TableSpec(
     day_partitioned=True,
 )
 
+TRAFFIC_MOVEMENTS = TableSpec(
+    name="traffic_movements",
+    columns=(
+        "airport", "movement_type", "at", "cid", "callsign", "logon_time", "aircraft_type",
+        "filed_departure", "filed_arrival", "matches_flight_plan",
+    ),
+    key=("airport", "movement_type", "cid", "callsign", "logon_time", "at"),
+    window_column="at",
+    day_partitioned=True,
+)
+
+
+MOVEMENT_SUMMARIES = TableSpec(
+    name="movement_summaries",
+    columns=("date", "airport", "hour", "movement_type", "aircraft_type", "movements"),
+    key=("date", "airport", "hour", "movement_type", "aircraft_type"),
+    window_column="date",
+    window_is_date=True,
+)
+
+FLIGHT_SUMMARIES = TableSpec(
+    name="flight_summaries",
+    columns=(
+        "cid", "callsign", "logon_time", "landing_at", "aircraft_type", "flight_rules",
+        "filed_departure", "filed_arrival", "departure", "arrival", "off_block_at", "takeoff_at",
+        "on_block_at", "airborne_minutes", "distance_nm", "max_altitude_ft", "diverted",
+    ),
+    key=("cid", "callsign", "logon_time", "landing_at"),
+    window_column="landing_at",
+)
+
+CONTROLLER_SUMMARIES = TableSpec(
+    name="controller_summaries",
+    columns=("date", "callsign", "cid", "facility", "rating", "sessions", "minutes_online"),
+    key=("date", "callsign", "cid"),
+    window_column="date",
+    window_is_date=True,
+)
+
+NETWORK_DAILY_STATS = TableSpec(
+    name="network_daily_stats",
+    columns=(
+        "date", "unique_pilots", "unique_controllers", "peak_pilots", "peak_pilots_at",
+        "peak_controllers", "peak_controllers_at", "snapshots_ingested", "snapshots_missed",
+        "busiest_airports",
+    ),
+    key=("date",),
+    window_column="date",
+    window_is_date=True,
+)
+
 TABLES: dict[str, TableSpec] = {
-    spec.name: spec for spec in (FEED_SNAPSHOTS, FLIGHTS, ATC_POSITIONS, FLIGHT_POSITIONS)
+    spec.name: spec
+    for spec in (
+        FEED_SNAPSHOTS, FLIGHTS, ATC_POSITIONS, FLIGHT_POSITIONS, TRAFFIC_MOVEMENTS,
+        MOVEMENT_SUMMARIES, FLIGHT_SUMMARIES, CONTROLLER_SUMMARIES, NETWORK_DAILY_STATS,
+    )
 }
 
 

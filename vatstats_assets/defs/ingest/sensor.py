@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 
 from vatstats_assets.core.backoff import FeedPollState
-from vatstats_assets.core.feed import FeedFormatError
+from vatstats_assets.core.feed import FeedFormatError, peek_update_timestamp
 from vatstats_assets.defs.ingest.jobs import INGEST_LANE_TAG, ingest_job
 from vatstats_assets.defs.resources import FeedResource
 from vatstats_assets.feed_client import FeedRateLimited, FeedUnavailable
@@ -34,7 +34,7 @@ def vatsim_feed_sensor(context: dg.SensorEvaluationContext, feed: FeedResource):
         )
     try:
         with feed.client() as client:
-            update_timestamp = client.peek_update_timestamp()
+            update_timestamp = peek_update_timestamp(client.fetch().body)
     except FeedRateLimited as error:
         state = state.after_failure(now, str(error), timedelta(seconds=error.retry_after_s))
     except (FeedUnavailable, FeedFormatError) as error:
