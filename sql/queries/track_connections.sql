@@ -1,0 +1,5 @@
+-- Flight-plan facts of the connections seen in a window (one row each, from `flights`).
+-- :context_start, :lookahead_end  timestamptz  the same range as track_window.sql
+SELECT cid, callsign, logon_time, aircraft_type, departure, arrival, flight_rules
+FROM vatstats.flights
+WHERE last_seen >= :context_start AND first_seen < :lookahead_end;

@@ -1,0 +1,44 @@
+from datetime import UTC, datetime
+
+from vatstats_assets.core.feed import parse_snapshot
+from vatstats_assets.core.region import region
+from vatstats_assets.core.snapshot_rows import moved_positions, tick_rows
+from vatstats_tests.fixtures import load_fixture_bytes
+
+
+def snapshot():
+    return parse_snapshot(load_fixture_bytes("2024-02-20"))
+
+
+def test_every_row_is_observed_at_the_snapshot_time() -> None:
+    snap = snapshot()
+    rows = tick_rows(snap, region("global"))
+    assert {r["last_seen"] for r in rows.flights} == {snap.update_timestamp}
+    assert {r["observed_at"] for r in rows.positions} == {snap.update_timestamp}
+
+
+def test_atis_stations_are_marked_as_such() -> None:
+    rows = tick_rows(snapshot(), region("global"))
+    atis = [r for r in rows.atc_positions if r["is_atis"]]
+    assert atis and all(r["callsign"].endswith("_ATIS") for r in atis)
+
+
+def test_names_are_dropped_when_not_wanted() -> None:
+    rows = tick_rows(snapshot(), region("global"), store_names=False)
+    assert all(r["name"] is None for r in rows.flights + rows.atc_positions)
+
+
+def test_a_record_with_a_nul_character_is_refused_with_a_reason() -> None:
+    body = load_fixture_bytes("2024-02-20").replace(b'"Pilot 1000001"', b'"Pilot \\u0000 1000001"', 1)
+    rows = tick_rows(parse_snapshot(body), region("global"))
+    assert rows.rejected == {"pilot text contains a NUL character": 1}
+    assert all(r["cid"] != 1000001 for r in rows.flights)
+
+
+def test_a_parked_aircraft_is_not_stored_again_but_a_moving_one_is() -> None:
+    logon = datetime(2026, 11, 28, tzinfo=UTC)
+    parked = {"cid": 1, "callsign": "A", "logon_time": logon, "latitude": 1.0, "longitude": 2.0, "altitude_ft": 10, "groundspeed_kt": 0}
+    moving = {**parked, "cid": 2, "latitude": 1.1}
+    new = {**parked, "cid": 3}
+    stored = {(1, "A", logon): (1.0, 2.0, 10, 0), (2, "A", logon): (1.0, 2.0, 10, 0)}
+    assert [r["cid"] for r in moved_positions([parked, moving, new], stored)] == [2, 3]
