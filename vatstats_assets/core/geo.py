@@ -1,0 +1,59 @@
+"""Great-circle geometry in nautical miles, the unit of every distance in aviation."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+# Mean Earth radius in nautical miles (6,371.0088 km / 1.852 km per nm).
+EARTH_RADIUS_NM = 3440.065
+
+_RADIANS = math.pi / 180.0
+
+
+def haversine_nm(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in nautical miles between two points in decimal degrees."""
+    phi1 = lat1 * _RADIANS
+    phi2 = lat2 * _RADIANS
+    half_dphi = (lat2 - lat1) * _RADIANS * 0.5
+    half_dlambda = (lon2 - lon1) * _RADIANS * 0.5
+    a = math.sin(half_dphi) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(half_dlambda) ** 2
+    # min() guards against a rounding error pushing `a` a hair above 1 for antipodal points.
+    return 2.0 * EARTH_RADIUS_NM * math.asin(math.sqrt(min(a, 1.0)))
+
+
+def initial_bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """True course in degrees [0, 360) to fly from the first point towards the second."""
+    phi1 = lat1 * _RADIANS
+    phi2 = lat2 * _RADIANS
+    dlambda = (lon2 - lon1) * _RADIANS
+    y = math.sin(dlambda) * math.cos(phi2)
+    x = math.cos(phi1) * math.sin(phi2) - math.sin(phi1) * math.cos(phi2) * math.cos(dlambda)
+    return math.degrees(math.atan2(y, x)) % 360.0
+
+
+def destination_point(lat: float, lon: float, bearing_deg: float, distance_nm: float) -> tuple[float, float]:
+    """The point reached after `distance_nm` along a great circle from (lat, lon) on the given course."""
+    delta = distance_nm / EARTH_RADIUS_NM
+    theta = bearing_deg * _RADIANS
+    phi1 = lat * _RADIANS
+    lambda1 = lon * _RADIANS
+    sin_phi2 = math.sin(phi1) * math.cos(delta) + math.cos(phi1) * math.sin(delta) * math.cos(theta)
+    phi2 = math.asin(max(-1.0, min(1.0, sin_phi2)))
+    lambda2 = lambda1 + math.atan2(
+        math.sin(theta) * math.sin(delta) * math.cos(phi1),
+        math.cos(delta) - math.sin(phi1) * sin_phi2,
+    )
+    # Normalise the longitude to [-180, 180) so crossing the antimeridian stays a valid coordinate.
+    return math.degrees(phi2), (math.degrees(lambda2) + 540.0) % 360.0 - 180.0
+
+
+def path_length_nm(positions: Iterable[tuple[float, float]]) -> float:
+    """Length in nautical miles of the polyline through (lat, lon) positions, in order."""
+    total = 0.0
+    previous: tuple[float, float] | None = None
+    for position in positions:
+        if previous is not None:
+            total += haversine_nm(previous[0], previous[1], position[0], position[1])
+        previous = position
+    return total
