@@ -18,7 +18,7 @@ CREATE TABLE vatstats.feed_snapshots (
     atis               integer     NOT NULL,
     prefiles           integer     NOT NULL,
     pilots_stored      integer     NOT NULL,
-    controllers_stored integer     NOT NULL,
+    controllers_stored integer     NOT NULL,  -- controllers stored, ATIS stations not counted
     skipped_records    integer     NOT NULL,
     duplicates_dropped integer     NOT NULL,
     region             text        NOT NULL,

@@ -111,7 +111,7 @@ def prepare_tick(
         "body_gzip": compressed, "raw_bytes": len(body), "compressed_bytes": len(compressed),
         "pilots": len(snapshot.pilots), "controllers": len(snapshot.controllers), "atis": len(snapshot.atis),
         "prefiles": len(snapshot.prefiles), "pilots_stored": len(rows.flights),
-        "controllers_stored": len(rows.atc_positions), "skipped_records": sum(rejected.values()),
+        "controllers_stored": sum(1 for r in rows.atc_positions if not r["is_atis"]), "skipped_records": sum(rejected.values()),
         "duplicates_dropped": snapshot.duplicates_dropped, "region": region.name,
     }
     frames = {

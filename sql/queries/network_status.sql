@@ -1,0 +1,16 @@
+-- The live picture in one round trip. Each figure is its own scalar subquery over its own table:
+-- joining the tables (the old service's CROSS JOIN) would multiply the counts together.
+-- :day_start, :day_end  timestamptz  today's UTC window
+WITH latest AS (SELECT max(update_timestamp) AS at FROM vatstats.feed_snapshots)
+SELECT
+    (SELECT at FROM latest)                                                          AS last_snapshot_at,
+    extract(epoch FROM now() - (SELECT at FROM latest))                              AS last_snapshot_age_s,
+    (SELECT count(*) FROM vatstats.flights WHERE last_seen = (SELECT at FROM latest)) AS pilots_online,
+    (SELECT count(*) FROM vatstats.atc_positions
+      WHERE last_seen = (SELECT at FROM latest) AND NOT is_atis)                     AS controllers_online,
+    (SELECT count(*) FROM vatstats.flights
+      WHERE last_seen >= :day_start AND first_seen < :day_end)                       AS flights_today,
+    (SELECT count(*) FROM vatstats.traffic_movements
+      WHERE at >= :day_start AND at < :day_end)                                      AS movements_today,
+    (SELECT count(*) FROM vatstats.feed_snapshots
+      WHERE update_timestamp >= :day_start AND update_timestamp < :day_end)          AS snapshots_today;
