@@ -27,14 +27,18 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:  # run as a plain script from a checkout
     sys.path.insert(0, str(REPO_ROOT))
 
-from vatstats_assets.core.feed import parse_document, parse_snapshot, peek_update_timestamp  # noqa: E402
+from vatstats_assets.core.feed import (  # noqa: E402 - after the path is set
+    parse_document,
+    parse_snapshot,
+    peek_update_timestamp,
+)
 
-TEMPLATE_FIXTURE = REPO_ROOT / "vatstats_tests" / "fixtures" / "feeds" / "vatsim-data-2024-02-20.json.gz"
+TEMPLATE_FIXTURE = REPO_ROOT / "vatstats_tests/fixtures/feeds/vatsim-data-2024-02-20.json.gz"
 PILOT_COUNTS = (1_000, 4_000, 10_000)
 
 
 def build_snapshot_body(pilot_count: int, template: dict[str, Any]) -> bytes:
-    """A feed body with `pilot_count` pilots copied from the template, each callsign and CID unique."""
+    """A feed body with `pilot_count` pilots copied from the template, callsigns and CIDs unique."""
     originals = template["pilots"]
     pilots = []
     for index in range(pilot_count):

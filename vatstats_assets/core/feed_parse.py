@@ -119,7 +119,9 @@ def _gunzip(body: bytes) -> bytes:
     try:
         return gzip.decompress(body)
     except (OSError, EOFError) as error:
-        raise FeedFormatError(f"feed body is gzip-compressed but cannot be decompressed: {error}") from None
+        raise FeedFormatError(
+            f"feed body is gzip-compressed but cannot be decompressed: {error}"
+        ) from None
 
 
 def _json_error(body: bytes | str, error: orjson.JSONDecodeError) -> FeedFormatError:
