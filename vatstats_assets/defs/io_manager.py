@@ -7,7 +7,6 @@ The table is the asset's `dagster/table_name`. All outputs of one step share one
 commits after the step's last output: a tick of ingestion is all visible or not at all.
 """
 
-from __future__ import annotations
 
 import time
 from typing import Any

@@ -1,6 +1,5 @@
 """The daily partitions (UTC days) shared by movements and summaries."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """Dagster resources: the warehouse database and the VATSIM feed."""
 
-from __future__ import annotations
 
 from functools import cache
 

@@ -1,6 +1,5 @@
 """The ingest multi-asset: one feed snapshot -> raw snapshot, flights, ATC positions, track history."""
 
-from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ POSTGRES_KIND = {"postgres"}
 # Feed hiccups are common and short: retry quickly, then back off, with jitter so that many
 # deployments polling the same feed do not retry in lockstep.
 FETCH_RETRY_POLICY = dg.RetryPolicy(
-    max_retries=3, delay=2, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+    max_retries=3, delay=1, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
 )
 
 _DESCRIPTIONS = {

@@ -1,6 +1,5 @@
 """The feed sensor: every 15 s, ask for an ingest run when the feed has a new snapshot."""
 
-from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 

@@ -1,6 +1,5 @@
 """Maintenance: day partitions created ahead, old partitions dropped, Dagster's own history pruned."""
 
-from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 

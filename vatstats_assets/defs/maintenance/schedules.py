@@ -1,6 +1,5 @@
 """Maintenance schedules: partitions ahead and retention once a day, Dagster history pruning hourly."""
 
-from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 

@@ -1,6 +1,5 @@
 """Airport movements: departures and arrivals detected from the track history, per UTC day."""
 
-from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta

@@ -1,0 +1,96 @@
+"""The ingest multi-asset through Dagster, against a real PostgreSQL and a real local HTTP feed."""
+
+import dagster as dg
+import pytest
+import sqlalchemy as sa
+
+from vatstats_assets.core.feed import parse_snapshot
+from vatstats_assets.defs.ingest.assets import ingest_snapshot
+from vatstats_assets.defs.io_manager import WarehouseIOManager
+from vatstats_assets.defs.resources import FeedResource, WarehouseResource
+from vatstats_tests.fixtures import load_fixture_bytes
+from vatstats_tests.support.feed_server import FixtureFeedServer
+
+
+@pytest.fixture
+def feed_server():
+    with FixtureFeedServer() as server:
+        yield server
+
+
+def run_ingest(database_url: str, feed_url: str, region: str = "global", **config) -> dg.ExecuteInProcessResult:
+    warehouse = WarehouseResource(database_url=database_url, region=region)
+    return dg.materialize(
+        [ingest_snapshot],
+        resources={
+            "warehouse": warehouse,
+            "feed": FeedResource(feed_url=feed_url, timeout_s=5),
+            "warehouse_io_manager": WarehouseIOManager(warehouse=warehouse),
+        },
+        run_config={"ops": {"ingest_snapshot": {"config": config}}} if config else None,
+        raise_on_error=False,
+    )
+
+
+def count(engine: sa.Engine, table: str) -> int:
+    with engine.connect() as conn:
+        return conn.execute(sa.text(f"SELECT count(*) FROM vatstats.{table}")).scalar()
+
+
+def test_a_new_snapshot_materialises_all_four_ingest_assets(engine, database_url, feed_server) -> None:
+    feed_server.body = load_fixture_bytes("2024-02-20")
+    snapshot = parse_snapshot(feed_server.body)
+    result = run_ingest(database_url, feed_server.status_url)
+    assert result.success
+    materialized = {
+        e.event_specific_data.materialization.asset_key.to_user_string()
+        for e in result.get_asset_materialization_events()
+    }
+    assert materialized == {"raw_feed_snapshot", "flights", "atc_positions", "flight_positions"}
+    assert count(engine, "flights") == len(snapshot.pilots)
+    assert count(engine, "atc_positions") == len(snapshot.controllers) + len(snapshot.atis)
+
+
+def test_materialisations_carry_the_figures_the_ui_plots(engine, database_url, feed_server) -> None:
+    feed_server.body = load_fixture_bytes("2024-02-20")
+    result = run_ingest(database_url, feed_server.status_url)
+    by_asset = {
+        e.event_specific_data.materialization.asset_key.to_user_string(): e.event_specific_data.materialization.metadata
+        for e in result.get_asset_materialization_events()
+    }
+    flights = by_asset["flights"]
+    assert flights["pilots_online"].value == 702
+    assert flights["rows_inserted"].value == 702
+    assert flights["write_ms"].value > 0
+    raw = by_asset["raw_feed_snapshot"]
+    assert 0 < raw["compressed_bytes"].value < raw["raw_bytes"].value
+
+
+def test_a_snapshot_already_stored_is_not_processed_again(engine, database_url, feed_server) -> None:
+    feed_server.body = load_fixture_bytes("2024-02-20")
+    assert run_ingest(database_url, feed_server.status_url).success
+    again = run_ingest(database_url, feed_server.status_url)
+    assert again.success
+    assert again.get_asset_materialization_events() == []
+    assert count(engine, "feed_snapshots") == 1
+
+
+def test_an_older_snapshot_than_the_newest_stored_is_skipped(engine, database_url, feed_server) -> None:
+    feed_server.body = load_fixture_bytes("2024-02-20")
+    run_ingest(database_url, feed_server.status_url)
+    feed_server.body = load_fixture_bytes("2021-07-20")
+    older = run_ingest(database_url, feed_server.status_url)
+    assert older.success and older.get_asset_materialization_events() == []
+    assert count(engine, "feed_snapshots") == 1
+
+
+def test_a_feed_error_fails_the_run_after_retries_and_writes_nothing(engine, database_url, feed_server) -> None:
+    feed_server.status = 500
+    feed_server.body = b"oops"
+    result = run_ingest(database_url, feed_server.status_url)
+    assert not result.success
+    assert feed_server.requests == 4  # the first attempt and three retries
+    failure = result.get_step_failure_events()[-1]
+    description = failure.step_failure_data.user_failure_data.description
+    assert "could not be ingested" in description and "HTTP 500" in description
+    assert count(engine, "feed_snapshots") == 0 and count(engine, "flights") == 0
