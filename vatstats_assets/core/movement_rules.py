@@ -33,6 +33,11 @@ class MovementRules:
     that field: real readings went 103 ft under; an aircraft farther below a hilltop strip is
     flying past it, not parked on it."""
 
+    flare_min_drop_ft: float = 30.0
+    """A sample in the ground band whose next sample is lower by more than this was still on short
+    final (a 3 degree approach sinks 90 ft in 8 s at 140 kt), so touchdown is put after it. Ground
+    readings of one aircraft vary by less than this from one sample to the next."""
+
     touchdown_max_gs_kt: float = 200.0
     """A sample faster than this is never on the ground: airliners touch down at 130-170 kt over
     the ground even with a tailwind; faster at low height is a low pass."""

@@ -338,11 +338,14 @@ class _Tracer:
                 airport = self._ground_airport(point)
                 if airport is None or self._is_noise_dip(i, airport):
                     continue
-                at = self._touchdown_time(i)
-                transitions.append(Transition("touchdown", at, i - 1, i, airport, self._connection_at(at, i)))
-                phase_starts.append((GROUND, i))
+                touchdown = i + 1 if self._is_in_flare(i, airport) else i
+                at = self._touchdown_time(touchdown)
+                transitions.append(
+                    Transition("touchdown", at, touchdown - 1, touchdown, airport, self._connection_at(at, touchdown))
+                )
+                phase_starts.append((GROUND, touchdown))
                 state, ground_airport, ground_elevation = GROUND, airport, airport.elevation_ft
-                last_ground, streak = i, -1
+                last_ground, streak = touchdown, -1
 
             elif state is GROUND:
                 height = altitude - ground_elevation
@@ -464,6 +467,20 @@ class _Tracer:
         after = points[index + 1].altitude_ft - airport.elevation_ft
         later = points[index + 2].altitude_ft - airport.elevation_ft
         return after > rules.airborne_min_agl_ft and rules.ground_max_agl_ft < later < after
+
+    def _is_in_flare(self, index: int, airport: Airport) -> bool:
+        """Whether a sample in the ground band is still on short final: the next sample is on the
+        ground too, and lower by more than ground readings jitter."""
+        points = self.points
+        if index + 1 >= len(points):
+            return False
+        rules = self.rules
+        following = points[index + 1].altitude_ft
+        height = following - airport.elevation_ft
+        return (
+            rules.ground_min_agl_ft <= height <= rules.ground_max_agl_ft
+            and points[index].altitude_ft - following > rules.flare_min_drop_ft
+        )
 
     # -- when it happened ----------------------------------------------------------------------
 
