@@ -1,0 +1,44 @@
+from pathlib import Path
+
+import pytest
+
+from vatstats_assets.settings import SETTINGS, Settings, SettingsError
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_the_readme_documents_every_setting_with_its_default() -> None:
+    text = README.read_text()
+    for setting in SETTINGS:
+        default = f"`{setting.default}`" if setting.default else "(empty)"
+        assert f"| `{setting.name}` | {default} |" in text, setting.name
+
+
+def test_defaults_need_no_environment_at_all() -> None:
+    settings = Settings.from_env({})
+    assert settings.database_url is None and settings.region == "vatpac"
+
+
+def test_a_plain_postgresql_url_is_pinned_to_psycopg2() -> None:
+    settings = Settings.from_env({"VATSTATS_DATABASE_URL": "postgresql://u:p@db:5432/x"})
+    assert settings.database_url == "postgresql+psycopg2://u:p@db:5432/x"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("VATSTATS_DATABASE_URL", "mysql://db/x", "VATSTATS_DATABASE_URL must start with postgresql"),
+        ("VATSTATS_DATABASE_URL", "postgresql:///x", "VATSTATS_DATABASE_URL names no host"),
+        ("VATSTATS_DATABASE_URL", "postgresql://db:port/x", "port that is not a number"),
+        ("VATSTATS_FEED_URL", "not a url", "VATSTATS_FEED_URL must be an http(s) URL"),
+        ("VATSTATS_REGION", "europe", "VATSTATS_REGION must be one of vatpac, global"),
+        ("VATSTATS_PARTITIONS_START", "2021-13-01", "VATSTATS_PARTITIONS_START must be a date"),
+        ("VATSTATS_RAW_RETENTION_DAYS", "0", "VATSTATS_RAW_RETENTION_DAYS must be at least 1"),
+        ("VATSTATS_STORE_NAMES", "maybe", "VATSTATS_STORE_NAMES must be true or false"),
+    ],
+)
+def test_a_bad_setting_is_named_in_one_sentence(variable: str, value: str, message: str) -> None:
+    with pytest.raises(SettingsError) as error:
+        Settings.from_env({variable: value})
+    assert message in str(error.value)
+    assert "\n" not in str(error.value)
