@@ -2,11 +2,13 @@
 
 import dagster as dg
 
+from vatstats_assets.defs.daily_schedules import daily_statistics_job, finalise_yesterday
 from vatstats_assets.defs.ingest.assets import ingest_snapshot
 from vatstats_assets.defs.ingest.jobs import ingest_job
 from vatstats_assets.defs.ingest.sensor import vatsim_feed_sensor
 from vatstats_assets.defs.io_manager import WarehouseIOManager
 from vatstats_assets.defs.maintenance.assets import day_partitions_ahead, warehouse_retention
+from vatstats_assets.defs.movements.assets import traffic_movements
 from vatstats_assets.defs.maintenance.schedules import (
     daily_maintenance_schedule,
     maintenance_job,
@@ -17,14 +19,18 @@ from vatstats_assets.defs.resources import resources_from_settings
 from vatstats_assets.settings import Settings
 
 
-def build_definitions(settings: Settings) -> dg.Definitions:
+def build_resources(settings: Settings) -> dict:
     resources = resources_from_settings(settings)
+    return {**resources, "warehouse_io_manager": WarehouseIOManager(warehouse=resources["warehouse"])}
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[ingest_snapshot, day_partitions_ahead, warehouse_retention],
-        jobs=[ingest_job, maintenance_job, prune_dagster_history_job],
+        assets=[ingest_snapshot, traffic_movements, day_partitions_ahead, warehouse_retention],
+        jobs=[ingest_job, daily_statistics_job, maintenance_job, prune_dagster_history_job],
         sensors=[vatsim_feed_sensor],
-        schedules=[daily_maintenance_schedule, prune_dagster_history_schedule],
-        resources={**resources, "warehouse_io_manager": WarehouseIOManager(warehouse=resources["warehouse"])},
+        schedules=[finalise_yesterday, daily_maintenance_schedule, prune_dagster_history_schedule],
+        resources=build_resources(settings),
     )
 
 
