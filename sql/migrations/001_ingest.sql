@@ -22,6 +22,8 @@ CREATE TABLE vatstats.feed_snapshots (
     skipped_records    integer     NOT NULL,
     duplicates_dropped integer     NOT NULL,
     region             text        NOT NULL,
+    -- when this row was written (not the transaction start): ingest latency = stored_at - update_timestamp
+    stored_at          timestamptz NOT NULL DEFAULT clock_timestamp(),
     PRIMARY KEY (update_timestamp)
 ) PARTITION BY RANGE (update_timestamp);
 -- body_gzip is already compressed: don't let TOAST try again.
