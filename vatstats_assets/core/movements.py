@@ -338,7 +338,11 @@ class _Tracer:
                 airport = self._ground_airport(point)
                 if airport is None or self._is_noise_dip(i, airport):
                     continue
-                touchdown = i + 1 if self._is_in_flare(i, airport) else i
+                touchdown = i
+                if self._is_in_flare(i, airport):
+                    # The wheels touch after this sample: attribute the runway the next one is on.
+                    touchdown = i + 1
+                    airport = self._ground_airport(points[touchdown]) or airport
                 at = self._touchdown_time(touchdown)
                 transitions.append(
                     Transition("touchdown", at, touchdown - 1, touchdown, airport, self._connection_at(at, touchdown))
@@ -413,37 +417,44 @@ class _Tracer:
     def _ground_airport(self, point: TrackPoint) -> Airport | None:
         """The airport this sample is on the ground at, or None if it is on the ground nowhere.
 
-        On the ground means within the attribution radius and inside the ground band of the field's
-        elevation. Of several such airports a filed one wins, then the nearest.
+        The sample is compared with one airport only: a filed one within the attribution radius,
+        else the nearest within it. Comparing with every airport around would let an aircraft on
+        final to a big airport "land" at a higher field nearby whose elevation it is passing.
         """
         rules = self.rules
         if point.groundspeed_kt > rules.touchdown_max_gs_kt:
             return None
-        altitude = point.altitude_ft
+        reference = self._reference_airport(point)
+        if reference is None:
+            return None
+        height = point.altitude_ft - reference.elevation_ft
+        if rules.ground_min_agl_ft <= height <= rules.ground_max_agl_ft:
+            return reference
+        return None
+
+    def _reference_airport(self, point: TrackPoint) -> Airport | None:
+        """The airport whose elevation the sample's height is measured from: the nearest filed
+        airport within the attribution radius, else the nearest airport within it."""
+        radius = self.rules.airport_radius_nm
         lat, lon = point.latitude, point.longitude
         best: Airport | None = None
-        best_key = (2, rules.airport_radius_nm)
+        best_key = (2, radius)
+        filed = self.filed
         for airport in self.nearby.around(lat, lon):
-            height = altitude - airport.elevation_ft
-            if height > rules.ground_max_agl_ft or height < rules.ground_min_agl_ft:
-                continue
             distance = haversine_nm(lat, lon, airport.latitude, airport.longitude)
-            key = (0 if airport.icao in self.filed else 1, distance)
-            if distance <= rules.airport_radius_nm and key < best_key:
+            if distance > radius:
+                continue
+            key = (0 if airport.icao in filed else 1, distance)
+            if key < best_key:
                 best, best_key = airport, key
         return best
 
     def _looks_airborne_without_ground(self, point: TrackPoint) -> bool:
-        """For an aircraft not on the ground anywhere: is it clearly flying?"""
+        """For an aircraft not on the ground at its reference airport: is it clearly flying?"""
         rules = self.rules
-        lat, lon = point.latitude, point.longitude
-        elevations = [
-            airport.elevation_ft
-            for airport in self.nearby.around(lat, lon)
-            if haversine_nm(lat, lon, airport.latitude, airport.longitude) <= rules.airport_radius_nm
-        ]
-        if elevations:
-            return point.altitude_ft - max(elevations) > rules.airborne_min_agl_ft
+        reference = self._reference_airport(point)
+        if reference is not None:
+            return point.altitude_ft - reference.elevation_ft > rules.airborne_min_agl_ft
         return point.groundspeed_kt >= rules.off_field_airborne_min_gs_kt
 
     def _is_flying(self, first: int, last: int) -> bool:
