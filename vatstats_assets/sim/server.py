@@ -1,0 +1,330 @@
+"""The simulator over HTTP: `/status.json` and `/v3/vatsim-data.json` on a local port.
+
+Simulated time runs `speed` times faster than the wall clock from `start`; the data URL serves
+the newest 15 s snapshot at the current simulated instant. A background clock thread advances
+the simulation every snapshot interval, so the ground-truth file grows as time passes even
+when nobody polls. Everything runs in daemon threads; `stop()` wakes any request that a fault
+mode is holding back.
+"""
+
+from __future__ import annotations
+
+import gzip
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+from urllib.parse import parse_qs, urlsplit
+
+import orjson
+
+from vatstats_assets.sim import faults
+from vatstats_assets.sim.errors import SimulatorError
+from vatstats_assets.sim.snapshot import SNAPSHOT_INTERVAL_S, Tick
+from vatstats_assets.sim.simulation import Simulation
+from vatstats_assets.sim.truth import GroundTruth
+
+STATUS_PATH = "/status.json"
+DATA_PATH = "/v3/vatsim-data.json"
+
+
+class _SnapshotBodies:
+    """The newest snapshot's JSON (and gzip) bytes, built once per tick whatever the request rate."""
+
+    def __init__(self) -> None:
+        self.tick_index = -1
+        self.json = b""
+        self._gzip: bytes | None = None
+
+    def set(self, tick: Tick, body: bytes) -> None:
+        self.tick_index = tick.index
+        self.json = body
+        self._gzip = None
+
+    def gzipped(self) -> bytes:
+        if self._gzip is None:
+            self._gzip = gzip.compress(self.json, compresslevel=5, mtime=0)
+        return self._gzip
+
+
+class SimulatorServer:
+    """A running simulated feed; use as a context manager (`with SimulatorServer(port=0) as sim:`)."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8765,
+        speed: float = 1.0,
+        pilots: int = 1500,
+        controllers: int | None = None,
+        seed: int = 7,
+        start: datetime | None = None,
+        truth_path: str | Path | None = None,
+        fault: str | None = None,
+        verbose: bool = False,
+        log: IO[str] | None = None,
+    ) -> None:
+        if speed <= 0:
+            raise SimulatorError("speed must be a positive number of simulated seconds per real second")
+        self.host = host
+        self.requested_port = port
+        self.speed = float(speed)
+        self.verbose = verbose
+        self.log = log or sys.stderr
+        self._fault = faults.check_fault(fault)
+        start = start or datetime.now(UTC).replace(second=0, microsecond=0)
+        self.simulation = Simulation(start=start, pilots=pilots, seed=seed, controllers=controllers)
+        self._truth_path = truth_path
+        self.truth: GroundTruth | None = None
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._bodies = _SnapshotBodies()
+        self._httpd: ThreadingHTTPServer | None = None
+        self._threads: list[threading.Thread] = []
+        self._started_at = 0.0
+
+    # ----- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> SimulatorServer:
+        try:
+            httpd = ThreadingHTTPServer((self.host, self.requested_port), _handler_for(self))
+        except OSError as error:
+            raise SimulatorError(
+                f"cannot listen on {self.host}:{self.requested_port} ({error.strerror or error}); is the port already in use?"
+            ) from error
+        httpd.daemon_threads = True
+        httpd.block_on_close = False
+        self._httpd = httpd
+        if self._truth_path is not None:
+            try:
+                self.truth = GroundTruth(self._truth_path)
+            except OSError as error:
+                httpd.server_close()
+                raise SimulatorError(f"cannot write the ground truth to {self._truth_path} ({error.strerror or error})") from error
+        self._started_at = time.monotonic()
+        self._threads = [
+            threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="sim-http", daemon=True),
+            threading.Thread(target=self._run_clock, name="sim-clock", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close the ground truth (controller sessions still open end now)."""
+        if self._stopping.is_set():
+            return
+        self._stopping.set()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        with self._lock:
+            if self.truth is not None:
+                self.simulation.finish(self.current_tick().epoch, self.truth)
+                self.truth.close()
+
+    def __enter__(self) -> SimulatorServer:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+    def wait(self) -> None:
+        """Block until stop() is called (or Ctrl+C raises KeyboardInterrupt in the caller)."""
+        while not self._stopping.wait(0.5):
+            pass
+
+    # ----- what tests ask -----------------------------------------------------------------------
+    @property
+    def port(self) -> int:
+        if self._httpd is None:
+            raise RuntimeError("the simulator server is not started")
+        return int(self._httpd.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def status_url(self) -> str:
+        return self.base_url + STATUS_PATH
+
+    @property
+    def data_url(self) -> str:
+        return self.base_url + DATA_PATH
+
+    def set_fault(self, mode: str | None) -> None:
+        """Apply a fault mode to every data request from now on (None: behave)."""
+        self._fault = faults.check_fault(mode)
+
+    @property
+    def fault(self) -> str | None:
+        return self._fault
+
+    def current_tick(self) -> Tick:
+        elapsed = (time.monotonic() - self._started_at) * self.speed if self._started_at else 0.0
+        return self.simulation.tick_at(self.simulation.window_start + elapsed)
+
+    def current_update_timestamp(self) -> datetime:
+        """update_timestamp of the snapshot the data URL serves now (microseconds; the 7th digit dropped)."""
+        return self.current_tick().moment
+
+    # ----- internals -----------------------------------------------------------------------------
+    def _run_clock(self) -> None:
+        interval = max(0.02, SNAPSHOT_INTERVAL_S / self.speed)
+        while not self._stopping.wait(interval):
+            tick = self.current_tick()
+            with self._lock:
+                self.simulation.advance_to(tick.epoch, self.truth)
+
+    def snapshot_body(self, offset: int = 0) -> tuple[Tick, bytes]:
+        """JSON bytes of the current snapshot, or of the one `offset` snapshots earlier."""
+        current = self.current_tick()
+        with self._lock:
+            if offset == 0:
+                if self._bodies.tick_index != current.index:
+                    snapshot = self.simulation.snapshot(current, self.truth)
+                    self._bodies.set(current, orjson.dumps(snapshot))
+                return current, self._bodies.json
+            self.simulation.advance_to(current.epoch, self.truth)
+            tick = self.simulation.tick(max(0, current.index - offset))
+            return tick, orjson.dumps(self.simulation.snapshot(tick, self.truth))
+
+    def current_snapshot(self) -> dict:
+        with self._lock:
+            tick = self.current_tick()
+            return self.simulation.snapshot(tick, self.truth)
+
+    def gzipped_current(self) -> bytes:
+        with self._lock:
+            return self._bodies.gzipped()
+
+    def sleep(self, seconds: float) -> bool:
+        """Hold a request back; False when the server is stopping meanwhile."""
+        return not self._stopping.wait(seconds)
+
+
+def _handler_for(server: SimulatorServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(_FeedHandler):
+        simulator = server
+
+    return Handler
+
+
+class _FeedHandler(BaseHTTPRequestHandler):
+    simulator: SimulatorServer
+    protocol_version = "HTTP/1.1"
+    server_version = "vatstats-simulator/0.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        if self.simulator.verbose:
+            self.simulator.log.write("%s - %s\n" % (self.address_string(), format % args))
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        try:
+            url = urlsplit(self.path)
+            query = parse_qs(url.query)
+            requested = query.get("fault", [None])[0]
+            try:
+                fault = faults.check_fault(requested)
+            except ValueError as error:
+                self._send(HTTPStatus.BAD_REQUEST, orjson.dumps({"error": str(error)}))
+                return
+            if url.path == STATUS_PATH:
+                self._status(fault)
+            elif url.path == DATA_PATH:
+                self._data(fault or self.simulator.fault)
+            else:
+                self._send(HTTPStatus.NOT_FOUND, orjson.dumps({"error": f"no such path {url.path}"}))
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (e.g. its timeout fired during a slow fault)
+
+    def _status(self, fault: str | None) -> None:
+        if fault is not None and self._transport_fault(fault):
+            return
+        base = self.simulator.base_url
+        body = orjson.dumps({
+            "data": {"v3": [self.simulator.data_url], "servers": [], "servers_sweatbox": [], "servers_all": []},
+            "user": [f"{base}/user"],
+            "metar": [f"{base}/metar"],
+        })
+        self._send(HTTPStatus.OK, body)
+
+    def _transport_fault(self, fault: str) -> bool:
+        """Handle the faults that do not need a snapshot; True if the response is done."""
+        if fault == "http500":
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, orjson.dumps({"error": "simulated server error"}))
+        elif fault == "http429":
+            self._send(HTTPStatus.TOO_MANY_REQUESTS, orjson.dumps({"error": "simulated rate limit"}),
+                       headers={"Retry-After": str(faults.RETRY_AFTER_S)})
+        elif fault == "empty":
+            self._send(HTTPStatus.OK, b"")
+        elif fault == "invalid_json":
+            self._send(HTTPStatus.OK, faults.INVALID_JSON_BODY)
+        elif fault == "slow":
+            return not self.simulator.sleep(faults.SLOW_DELAY_S)
+        elif fault == "timeout":
+            return not self.simulator.sleep(faults.TIMEOUT_DELAY_S)
+        else:
+            return False
+        return True
+
+    def _data(self, fault: str | None) -> None:
+        if fault is not None and self._transport_fault(fault):
+            return
+        if fault == "previous":
+            _, body = self.simulator.snapshot_body(offset=1)
+        elif fault == "older":
+            _, body = self.simulator.snapshot_body(offset=faults.OLDER_BY_SNAPSHOTS)
+        elif fault == "extra_fields":
+            body = orjson.dumps(faults.with_extra_fields(self.simulator.current_snapshot()))
+        elif fault == "missing_optional":
+            body = orjson.dumps(faults.without_optional_fields(self.simulator.current_snapshot()))
+        else:
+            _, body = self.simulator.snapshot_body()
+            if fault is None and self._accepts_gzip():
+                self._send(HTTPStatus.OK, self.simulator.gzipped_current(), encoding="gzip")
+                return
+        if fault == "truncated":
+            body = body[: len(body) // 2]
+        elif fault == "oversized":
+            body = faults.oversized(body)
+        self._send(HTTPStatus.OK, body, compressible=True)
+
+    def _accepts_gzip(self) -> bool:
+        return "gzip" in self.headers.get("Accept-Encoding", "").lower()
+
+    def _send(
+        self,
+        status: HTTPStatus,
+        body: bytes,
+        *,
+        headers: dict[str, str] | None = None,
+        encoding: str | None = None,
+        compressible: bool = False,
+    ) -> None:
+        if compressible and encoding is None and self._accepts_gzip():
+            # Level 1: the oversized body is 40 MiB and speed matters more than ratio here.
+            body = gzip.compress(body, compresslevel=1, mtime=0)
+            encoding = "gzip"
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self.do_GET()

@@ -1,0 +1,601 @@
+"""Pilot traffic: what each simulated pilot does, one session (connection or reconnect pair) at a time.
+
+The network is modelled as a fixed number of *pilot slots*. A slot is a seat on the network
+that is almost always occupied: when one pilot disconnects, after a short gap another pilot
+(or the same one, for the next leg) connects. That keeps the number of pilots online close to
+the requested figure at any hour, with each slot's history decided by its own random stream,
+so the traffic is deterministic whatever order or rate snapshots are asked for.
+
+All planning happens in session-relative seconds (t = 0 at logon); a session is then *placed*
+at an absolute POSIX time, which is what lets the first session of a slot begin before the
+simulated window (pilots already airborne when the simulation starts).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from string import ascii_uppercase
+
+from vatstats_assets.sim.flightplan import make_flight_plan
+from vatstats_assets.sim.flying import (
+    PERFORMANCE,
+    FlightShaper,
+    FlightTimeline,
+    airport_distance_nm,
+    fit_cruise_altitude,
+    great_circle_course,
+)
+from vatstats_assets.sim.sphere import destination
+from vatstats_assets.sim.timefmt import feed_timestamp, utc_from_epoch
+from vatstats_assets.sim.trajectory import Trajectory
+from vatstats_assets.sim.world import (
+    AIRLINE_LONG_HAUL,
+    AIRLINE_SHORT_HAUL,
+    AIRLINES_BY_AREA,
+    FEED_SERVERS,
+    LIGHT_AIRCRAFT,
+    REGIONAL_TURBOPROPS,
+    REGISTRATION_PREFIX_BY_AREA,
+    AircraftType,
+    SimAirport,
+    World,
+    diversion_airports,
+)
+
+# Shares of the traffic mix (the brief's targets; the rest is scheduled IFR traffic).
+PARKED_SHARE = 0.05  # connect at a gate and never move
+CIRCUITS_SHARE = 0.05  # VFR circuits with touch-and-goes at one field
+GA_HOP_SHARE = 0.03  # short VFR flight between two nearby fields
+GO_AROUND_SHARE = 0.035  # of airline flights: ~3% of all sessions
+DIVERSION_SHARE = 0.023  # of airline flights: ~2% of all sessions
+AIRBORNE_DISCONNECT_SHARE = 0.01  # the pilot quits mid-flight: a departure with no arrival
+RECONNECT_SHARE = 0.03  # drop off the network for 1-3 minutes and come back with a new logon_time
+NO_FLIGHT_PLAN_SHARE = {"parked": 0.35, "circuits": 0.5, "hop": 0.4, "airline": 0.06}  # ~10% overall
+SAME_PILOT_NEXT_LEG_SHARE = 0.35  # the next session in a slot is the same pilot flying on
+PREFILE_SHARE = 0.7  # flight plans filed before connecting (they show in `prefiles` until logon)
+PREFILE_MAX_LEAD_S = 2 * 3600.0
+
+MIN_AIRLINE_DISTANCE_NM = 100.0
+MAX_AIRLINE_DISTANCE_NM = 8000.0
+
+PILOT_CID_BASE = 1_100_000
+
+
+@dataclass(slots=True)
+class Connection:
+    """One network connection: what the feed keys a pilot on, together with cid and callsign."""
+
+    logon: float  # POSIX seconds
+    logoff: float
+    logon_datetime: datetime
+    logon_time: str  # exactly as the feed prints it
+
+
+@dataclass(slots=True)
+class PlannedFlight:
+    """A session decided in relative time, before it has a pilot identity or a place on the clock."""
+
+    kind: str  # "airline", "circuits", "hop", "parked"
+    trajectory: Trajectory
+    timeline: FlightTimeline
+    end: float  # relative disconnect time
+    gaps: list[tuple[float, float]]  # relative (from, to) offline spans of a reconnect
+    aircraft: AircraftType
+    rules: str
+    origin: SimAirport
+    filed_arrival: str | None  # None without a flight plan
+    operator: str | None  # airline ICAO code, or None for a private registration callsign
+    off_block: float
+    plan_details: dict[str, object] | None  # make_flight_plan arguments, except time and identity
+    flight_plan_seed: int
+    prefile_lead: float | None  # how long before logon the flight plan shows in `prefiles`
+    completed: bool  # the session ends parked after a final landing
+
+
+class PilotSession:
+    """A placed session: identity, flight plan, connections and the trajectory behind them."""
+
+    __slots__ = (
+        "cid", "callsign", "name", "server", "pilot_rating", "military_rating", "transponder",
+        "qnh_i_hg", "qnh_mb", "flight_plan", "plan", "base", "connections", "movements",
+        "prefile_from", "prefile_last_updated", "next_movement", "end", "aircraft_type",
+        "filed_departure", "filed_arrival",
+    )
+
+    def __init__(
+        self,
+        plan: PlannedFlight,
+        *,
+        base: float,
+        cid: int,
+        callsign: str,
+        registration: str,
+        server: str,
+        pilot_rating: int,
+        military_rating: int,
+        qnh_i_hg: float,
+    ) -> None:
+        self.plan = plan
+        self.base = base
+        self.cid = cid
+        self.callsign = callsign
+        self.name = f"Pilot {cid}"
+        self.server = server
+        self.pilot_rating = pilot_rating
+        self.military_rating = military_rating
+        self.qnh_i_hg = qnh_i_hg
+        self.qnh_mb = int(round(qnh_i_hg * 33.8639))
+        self.end = base + plan.end
+        self.flight_plan: dict[str, object] | None = None
+        if plan.plan_details is not None:
+            self.flight_plan = make_flight_plan(
+                random.Random(plan.flight_plan_seed),
+                off_block_epoch=base + plan.off_block,
+                registration=registration,
+                operator=plan.operator,
+                **plan.plan_details,  # type: ignore[arg-type]
+            )
+        assigned = self.flight_plan["assigned_transponder"] if self.flight_plan else "0000"
+        if assigned != "0000":
+            self.transponder = str(assigned)
+        elif plan.rules == "V" or self.flight_plan is None:
+            self.transponder = "1200" if plan.origin.area in ("AU", "NZ", "NA") else "7000"
+        else:
+            self.transponder = "2000"
+        self.aircraft_type = plan.aircraft.icao if self.flight_plan else None
+        self.filed_departure = plan.origin.icao if self.flight_plan else None
+        self.filed_arrival = plan.filed_arrival if self.flight_plan else None
+        self.connections = self._connections()
+        # Movements in absolute time; none fall inside a reconnect gap by construction.
+        movements = [(base + t, "departure", icao) for t, icao in plan.timeline.departures]
+        movements += [(base + t, "arrival", icao) for t, icao in plan.timeline.arrivals]
+        self.movements = sorted(m for m in movements if m[0] <= self.end)
+        self.next_movement = 0
+        self.prefile_from: float | None = None
+        self.prefile_last_updated = ""
+        if plan.prefile_lead is not None and self.flight_plan is not None:
+            self.prefile_from = base - plan.prefile_lead
+            self.prefile_last_updated = feed_timestamp(utc_from_epoch(self.prefile_from))
+
+    def _connections(self) -> list[Connection]:
+        spans: list[tuple[float, float]] = []
+        start = 0.0
+        for gap_from, gap_to in self.plan.gaps:
+            spans.append((start, gap_from))
+            start = gap_to
+        spans.append((start, self.plan.end))
+        connections = []
+        for logon, logoff in spans:
+            moment = utc_from_epoch(self.base + logon)
+            connections.append(Connection(self.base + logon, self.base + logoff, moment, feed_timestamp(moment)))
+        return connections
+
+    def connection_at(self, t: float) -> Connection | None:
+        for connection in self.connections:
+            if connection.logon <= t < connection.logoff:
+                return connection
+        return None
+
+    @property
+    def trajectory(self) -> Trajectory:
+        return self.plan.trajectory
+
+    def completion(self) -> tuple[float, str, float, str] | None:
+        """(takeoff, departure, landing, arrival) in absolute time when the session ends after a final landing."""
+        timeline = self.plan.timeline
+        if not self.plan.completed or not timeline.arrivals:
+            return None
+        takeoff, departure = timeline.departures[0]
+        landing, arrival = timeline.arrivals[-1]
+        return self.base + takeoff, departure, self.base + landing, arrival
+
+
+# ----- destinations ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=512)
+def _airline_destinations(world: World, origin: str) -> tuple[tuple[SimAirport, ...], tuple[float, ...]]:
+    source = world.airport(origin)
+    assert source is not None
+    candidates, weights = [], []
+    for airport in world.airline_airports:
+        if airport.icao == origin:
+            continue
+        distance = airport_distance_nm(source, airport)
+        if not MIN_AIRLINE_DISTANCE_NM <= distance <= MAX_AIRLINE_DISTANCE_NM:
+            continue
+        # Most traffic stays within its area, and VATPAC mostly within VATPAC.
+        if airport.area == source.area:
+            affinity = 8.0
+        elif airport.in_vatpac == source.in_vatpac:
+            affinity = 2.0
+        else:
+            affinity = 0.7
+        candidates.append(airport)
+        weights.append(airport.weight * affinity)
+    return tuple(candidates), tuple(weights)
+
+
+@lru_cache(maxsize=512)
+def _nearby_fields(world: World, origin: str) -> tuple[SimAirport, ...]:
+    source = world.airport(origin)
+    assert source is not None
+    return tuple(
+        a for a in world.ga_airports + world.airline_airports
+        if a.icao != origin and 15.0 <= airport_distance_nm(source, a) <= 200.0
+    )
+
+
+def _aircraft_for(rng: random.Random, distance_nm: float, area: str) -> AircraftType:
+    if distance_nm < 350 and area in ("AU", "NZ", "PAC", "EU") and rng.random() < 0.5:
+        return rng.choice(REGIONAL_TURBOPROPS)
+    pool = AIRLINE_SHORT_HAUL if distance_nm <= 3000 else AIRLINE_LONG_HAUL
+    fitting = [t for t in pool if t.max_range_nm >= distance_nm] or list(AIRLINE_LONG_HAUL)
+    return rng.choice(fitting)
+
+
+def _wanted_cruise_ft(rng: random.Random, aircraft: AircraftType, distance_nm: float) -> int:
+    if aircraft.performance == "piston":
+        return rng.choice((3500, 4500, 5500, 6500, 7500, 8500))
+    if aircraft.performance == "turboprop":
+        return rng.randrange(16000, 26000, 1000)
+    if distance_nm < 300:
+        return rng.randrange(22000, 31000, 1000)
+    if distance_nm < 800:
+        return rng.randrange(30000, 38000, 1000)
+    return rng.randrange(33000, 42000, 1000)
+
+
+# ----- planning -----------------------------------------------------------------------------------
+
+
+class PilotPlanner:
+    """Decides one session of traffic, from connecting at a gate to disconnecting."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self._airline_weights = [a.weight for a in world.airline_airports]
+        self._ga_weights = [a.weight for a in world.ga_airports]
+
+    def plan(self, rng: random.Random, *, origin: SimAirport | None = None, max_prefile_lead: float = 0.0) -> PlannedFlight:
+        roll = rng.random()
+        if origin is None and roll < PARKED_SHARE:
+            plan = self._parked(rng, self._pick_airline_origin(rng))
+        elif origin is None and roll < PARKED_SHARE + CIRCUITS_SHARE:
+            plan = self._circuits(rng, self._pick_ga_field(rng))
+        elif origin is None and roll < PARKED_SHARE + CIRCUITS_SHARE + GA_HOP_SHARE:
+            plan = self._ga_hop(rng, self._pick_ga_field(rng))
+        else:
+            plan = self._airline(rng, origin or self._pick_airline_origin(rng))
+        self._maybe_reconnect(rng, plan)
+        if plan.plan_details is not None and max_prefile_lead >= 180 and rng.random() < PREFILE_SHARE:
+            plan.prefile_lead = rng.uniform(120, max_prefile_lead)
+        return plan
+
+    def _pick_airline_origin(self, rng: random.Random) -> SimAirport:
+        return rng.choices(self.world.airline_airports, self._airline_weights)[0]
+
+    def _pick_ga_field(self, rng: random.Random) -> SimAirport:
+        return rng.choices(self.world.ga_airports, self._ga_weights)[0]
+
+    def _details(
+        self,
+        rng: random.Random,
+        *,
+        kind: str,
+        rules: str,
+        aircraft: AircraftType,
+        origin: SimAirport,
+        arrival: SimAirport,
+        cruise_ft: int,
+        cruise_kt: int,
+        enroute_s: float,
+    ) -> dict[str, object] | None:
+        if rng.random() < NO_FLIGHT_PLAN_SHARE[kind]:
+            return None
+        alternates = diversion_airports(arrival.icao) if kind == "airline" else ()
+        alternate = alternates[0].icao if alternates and rng.random() < 0.85 else ""
+        return {
+            "rules": rules,
+            "aircraft": aircraft,
+            "departure": origin.icao,
+            "arrival": arrival.icao,
+            "alternate": alternate,
+            "cruise_tas_kt": cruise_kt,
+            "altitude_ft": cruise_ft,
+            "enroute_s": enroute_s,
+            "distance_nm": airport_distance_nm(origin, arrival),
+        }
+
+    def _parked(self, rng: random.Random, airport: SimAirport) -> PlannedFlight:
+        shaper = FlightShaper(rng, PERFORMANCE["jet"], airport)
+        duration = rng.uniform(20 * 60, 5 * 3600)
+        shaper.park(duration)
+        destinations, weights = _airline_destinations(self.world, airport.icao)
+        arrival = rng.choices(destinations, weights)[0]
+        distance = airport_distance_nm(airport, arrival)
+        aircraft = _aircraft_for(rng, distance, airport.area)
+        cruise_ft = _wanted_cruise_ft(rng, aircraft, distance)
+        cruise_kt = rng.randint(*aircraft.cruise_tas)
+        details = self._details(rng, kind="parked", rules="I", aircraft=aircraft, origin=airport, arrival=arrival,
+                                cruise_ft=cruise_ft, cruise_kt=cruise_kt, enroute_s=distance / cruise_kt * 3600 + 1200)
+        shaper.timeline.gate_hold = (0.0, duration)
+        return self._finish(rng, "parked", shaper, aircraft, "I", airport, arrival.icao, details,
+                            off_block=duration, completed=False)
+
+    def _circuits(self, rng: random.Random, field: SimAirport) -> PlannedFlight:
+        aircraft = rng.choice(LIGHT_AIRCRAFT)
+        shaper = FlightShaper(rng, PERFORMANCE["piston"], field)
+        gate_hold = rng.uniform(3 * 60, 15 * 60)
+        shaper.park(gate_hold)
+        shaper.timeline.gate_hold = (0.0, gate_hold)
+        runway = FlightShaper.runway_direction(field, rng.uniform(0, 360))
+        shaper.taxi_out_and_line_up(runway)
+        off_block = gate_hold
+        side = rng.choice((-90.0, 90.0))
+        circuits = rng.randint(3, 7)
+        shaper.take_off(runway)
+        for number in range(circuits):
+            shaper.circuit(runway, side)
+            final = number == circuits - 1
+            shaper.land(field, runway, full_stop=final)
+            if not final:
+                shaper.take_off(runway, rolling_start_kt=shaper.builder.speed_kt)
+        airborne_s = shaper.timeline.arrivals[-1][0] - shaper.timeline.departures[0][0]
+        shaper.taxi_in_and_park(field)
+        shaper.park(rng.uniform(60, 600))
+        details = self._details(rng, kind="circuits", rules="V", aircraft=aircraft, origin=field, arrival=field,
+                                cruise_ft=field.elevation_ft // 500 * 500 + 1000, cruise_kt=90, enroute_s=airborne_s)
+        return self._finish(rng, "circuits", shaper, aircraft, "V", field, field.icao, details,
+                            off_block=off_block, completed=True)
+
+    def _ga_hop(self, rng: random.Random, field: SimAirport) -> PlannedFlight:
+        nearby = _nearby_fields(self.world, field.icao)
+        if not nearby:
+            return self._circuits(rng, field)
+        arrival = rng.choice(nearby)
+        aircraft = rng.choice(LIGHT_AIRCRAFT)
+        return self._fly(rng, "hop", "V", aircraft, field, arrival, arrival)
+
+    def _airline(self, rng: random.Random, origin: SimAirport) -> PlannedFlight:
+        destinations, weights = _airline_destinations(self.world, origin.icao)
+        filed = rng.choices(destinations, weights)[0]
+        aircraft = _aircraft_for(rng, airport_distance_nm(origin, filed), origin.area)
+        actual = filed
+        if rng.random() < DIVERSION_SHARE:
+            alternates = diversion_airports(filed.icao)
+            if alternates:
+                actual = rng.choice(alternates[:3])
+        return self._fly(rng, "airline", "I", aircraft, origin, filed, actual,
+                         go_around=rng.random() < GO_AROUND_SHARE,
+                         quit_airborne=rng.random() < AIRBORNE_DISCONNECT_SHARE)
+
+    def _fly(
+        self,
+        rng: random.Random,
+        kind: str,
+        rules: str,
+        aircraft: AircraftType,
+        origin: SimAirport,
+        filed: SimAirport,
+        actual: SimAirport,
+        *,
+        go_around: bool = False,
+        quit_airborne: bool = False,
+    ) -> PlannedFlight:
+        perf = PERFORMANCE[aircraft.performance]
+        shaper = FlightShaper(rng, perf, origin)
+        gate_hold = rng.uniform(4 * 60, 25 * 60)
+        shaper.park(gate_hold)
+        shaper.timeline.gate_hold = (0.0, gate_hold)
+        runway = FlightShaper.runway_direction(origin, great_circle_course(origin, filed))
+        shaper.taxi_out_and_line_up(runway)
+        shaper.take_off(runway)
+        shaper.initial_climb(runway)
+
+        via: list[tuple[float, float]] = []
+        inbound_from = origin
+        if actual is not filed:
+            # Head for the filed destination, give up 30 nm short and turn for the diversion airport.
+            back = great_circle_course(filed, origin)
+            via.append(destination(filed.latitude, filed.longitude, back, 30.0))
+            inbound_from = filed
+        final_course = FlightShaper.runway_direction(actual, great_circle_course(inbound_from, actual))
+        entry, faf = shaper.approach_points(actual, final_course)
+        distance = airport_distance_nm(origin, filed) + (airport_distance_nm(filed, actual) if via else 0.0)
+        cruise_kt = rng.randint(*aircraft.cruise_tas)
+        cruise_ft = fit_cruise_altitude(
+            distance - perf.entry_nm - perf.initial_climb_nm,
+            shaper.builder.altitude_ft,
+            entry[2],
+            _wanted_cruise_ft(rng, aircraft, distance),
+            perf,
+        )
+        shaper.fly_enroute(via, (entry[0], entry[1]), cruise_ft=cruise_ft, cruise_kt=cruise_kt,
+                           end_ft=min(entry[2], cruise_ft), end_kt=entry[3])
+        shaper.fly_points([faf])
+        if go_around:
+            shaper.go_around(actual, final_course)
+        shaper.land(actual, final_course)
+        shaper.taxi_in_and_park(actual)
+        shaper.park(rng.uniform(60, 900))
+        timeline = shaper.timeline
+        enroute_s = timeline.arrivals[-1][0] - timeline.departures[0][0]
+        details = self._details(rng, kind=kind, rules=rules, aircraft=aircraft, origin=origin, arrival=filed,
+                                cruise_ft=cruise_ft, cruise_kt=cruise_kt, enroute_s=enroute_s)
+        plan = self._finish(rng, kind, shaper, aircraft, rules, origin, filed.icao, details,
+                            off_block=gate_hold, completed=True)
+        if quit_airborne and timeline.cruise is not None:
+            cruise_from, cruise_to = timeline.cruise
+            plan.end = rng.uniform(cruise_from, cruise_to)
+            plan.completed = False
+            timeline.cruise = None  # no reconnect inside a flight that is abandoned
+        return plan
+
+    @staticmethod
+    def _finish(
+        rng: random.Random,
+        kind: str,
+        shaper: FlightShaper,
+        aircraft: AircraftType,
+        rules: str,
+        origin: SimAirport,
+        filed_arrival: str,
+        details: dict[str, object] | None,
+        *,
+        off_block: float,
+        completed: bool,
+    ) -> PlannedFlight:
+        trajectory = shaper.builder.build()
+        return PlannedFlight(
+            kind=kind,
+            trajectory=trajectory,
+            timeline=shaper.timeline,
+            end=trajectory.end,
+            gaps=[],
+            aircraft=aircraft,
+            rules=rules,
+            origin=origin,
+            filed_arrival=filed_arrival,
+            operator=None,
+            off_block=off_block,
+            plan_details=details,
+            flight_plan_seed=rng.getrandbits(64),
+            prefile_lead=None,
+            completed=completed,
+        )
+
+    @staticmethod
+    def _maybe_reconnect(rng: random.Random, plan: PlannedFlight) -> None:
+        """Sometimes drop the connection for 1-3 minutes, parked at the gate or in cruise (no movement inside)."""
+        if rng.random() >= RECONNECT_SHARE:
+            return
+        gap = rng.uniform(60, 180)
+        windows = [w for w in (plan.timeline.cruise, plan.timeline.gate_hold) if w and w[1] - w[0] > gap + 240]
+        windows = [w for w in windows if w[1] < plan.end]
+        if not windows:
+            return
+        start, end = windows[0] if len(windows) == 1 or rng.random() < 0.6 else windows[1]
+        gap_from = rng.uniform(start + 120, end - gap - 120)
+        plan.gaps.append((gap_from, gap_from + gap))
+
+
+# ----- slots ----------------------------------------------------------------------------------------
+
+
+def _letters(number: int, width: int) -> str:
+    text = ""
+    for _ in range(width):
+        number, digit = divmod(number, 26)
+        text = ascii_uppercase[digit] + text
+    return text
+
+
+def airline_callsign(operator: str, slot: int, slots: int, leg: int) -> str:
+    """Unique among concurrently online pilots: the number encodes the slot (flight number - 1 = slot mod slots)."""
+    if slots <= 9999:
+        legs = 9999 // slots
+        return f"{operator}{1 + slot + slots * (leg % legs)}"
+    suffix = "" if slot < 9999 else ascii_uppercase[(slot // 9999 - 1) % 26]
+    return f"{operator}{1 + slot % 9999}{suffix}"
+
+
+def registration_callsign(area: str, slot: int) -> str:
+    """A private registration for light aircraft, unique per slot ('VHABC', 'GABCD', 'N123AB')."""
+    prefix = REGISTRATION_PREFIX_BY_AREA.get(area, "VH")
+    if prefix == "N":
+        return f"N{100 + slot % 900}{_letters(slot // 900, 2)}"
+    width = 4 if len(prefix) == 1 else 3
+    return prefix + _letters(slot, width + (1 if slot >= 26**width else 0))
+
+
+class PilotSlot:
+    """One seat on the network: a sequence of sessions, decided lazily by its own random stream.
+
+    The slot always knows the session after the current one (`upcoming`), so that a pilot who
+    files a flight plan well before connecting shows in `prefiles` meanwhile.
+    """
+
+    __slots__ = ("index", "slots", "rng", "planner", "previous", "current", "upcoming", "_leg", "_people", "_cid")
+
+    def __init__(self, index: int, slots: int, seed: int, planner: PilotPlanner, window_start: float) -> None:
+        self.index = index
+        self.slots = slots
+        self.rng = random.Random(f"{seed}/pilot/{index}")
+        self.planner = planner
+        self._leg = 0
+        self._people = 0
+        self._cid = self._new_cid()
+        plan = planner.plan(self.rng, max_prefile_lead=PREFILE_MAX_LEAD_S)
+        gap = self._gap(same_pilot=False)
+        # Start somewhere inside the first cycle, so some pilots are mid-flight when the window opens.
+        base = window_start - self.rng.random() * (plan.end + gap)
+        self.previous: PilotSession | None = None
+        self.current = self._place(plan, base)
+        self.upcoming = self._plan_next(self.current)
+
+    def _new_cid(self) -> int:
+        cid = PILOT_CID_BASE + self.index + self.slots * self._people
+        self._people += 1
+        return cid
+
+    def _gap(self, *, same_pilot: bool) -> float:
+        # The same pilot turning around takes longer than a seat changing hands; both stay above a
+        # 5-minute reconnect window so consecutive sessions are never mistaken for a reconnect.
+        return self.rng.uniform(8 * 60, 40 * 60) if same_pilot else self.rng.uniform(6 * 60, 25 * 60)
+
+    def _place(self, plan: PlannedFlight, base: float) -> PilotSession:
+        rng = self.rng
+        area = plan.origin.area
+        if plan.kind == "airline":
+            home_area = area if rng.random() < 0.8 else rng.choice(tuple(AIRLINES_BY_AREA))
+            plan.operator = rng.choice(AIRLINES_BY_AREA[home_area])
+            callsign = airline_callsign(plan.operator, self.index, self.slots, self._leg)
+            registration = plan.operator[:2] + _letters(self.index, 3)
+        elif plan.kind == "parked" and rng.random() < 0.6:
+            plan.operator = rng.choice(AIRLINES_BY_AREA[area])
+            callsign = airline_callsign(plan.operator, self.index, self.slots, self._leg)
+            registration = plan.operator[:2] + _letters(self.index, 3)
+        else:
+            callsign = registration = registration_callsign(area, self.index)
+        self._leg += 1
+        servers = [s.ident for s in FEED_SERVERS if area in s.areas] or [FEED_SERVERS[0].ident]
+        rating_roll = rng.random()
+        pilot_rating = 0 if rating_roll < 0.88 else rng.choice((1, 1, 3, 3, 7, 7, 15, 31, 63))
+        return PilotSession(
+            plan,
+            base=round(base, 3) if rng.random() < 0.85 else float(int(base)),
+            cid=self._cid,
+            callsign=callsign,
+            registration=registration,
+            server=rng.choice(servers),
+            pilot_rating=pilot_rating,
+            military_rating=0 if rng.random() < 0.995 else rng.choice((1, 3, 7, 15)),
+            qnh_i_hg=round(rng.uniform(29.62, 30.42), 2),
+        )
+
+    def _plan_next(self, session: PilotSession) -> PilotSession:
+        last_airport = session.plan.timeline.last_airport
+        same_pilot = self.rng.random() < SAME_PILOT_NEXT_LEG_SHARE and last_airport is not None
+        if not same_pilot:
+            self._cid = self._new_cid()
+        gap = self._gap(same_pilot=same_pilot)
+        origin = self.planner.world.airline_airport(str(last_airport)) if same_pilot else None
+        # Someone else may file while this seat's previous pilot is still flying; the same
+        # pilot files only once parked, so one cid never shows in both lists at once.
+        lead = gap - 60 if same_pilot else PREFILE_MAX_LEAD_S
+        plan = self.planner.plan(self.rng, origin=origin, max_prefile_lead=lead)
+        return self._place(plan, session.end + gap)
+
+    def advance(self, t: float) -> list[PilotSession]:
+        """Move to the session in progress (or next) at time t; return the sessions that ended on the way."""
+        finished = []
+        while self.current.end <= t:
+            finished.append(self.current)
+            self.previous = self.current
+            self.current = self.upcoming
+            self.upcoming = self._plan_next(self.current)
+        return finished

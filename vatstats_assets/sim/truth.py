@@ -1,0 +1,186 @@
+"""Ground truth: what really happened in the simulated window, to score detection against.
+
+One JSON object per line, written as the simulation clock passes each event:
+
+- `departure` / `arrival`: the exact liftoff / touchdown instant (rounded to the second) at an
+  airport, with the callsign and logon_time of the connection in effect at that moment. A
+  touch-and-go is one arrival and one departure; a go-around is nothing until the real landing.
+- `flight_completed`: written at the final landing. `takeoff_at` may precede the window (the
+  flight was already airborne when the simulation started); `departure` is still the true one.
+- `controller_session`: one per controller, observer or ATIS connection (`section` says which
+  feed list it appears in), written when it ends. `start` and `end` are clipped to the window;
+  `logon_time` is the real logon.
+
+`aircraft_type`, `filed_departure` and `filed_arrival` are what the feed shows: null for a pilot
+without a flight plan, so that a perfect detector reproduces the truth exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Literal
+
+import orjson
+
+from vatstats_assets.sim.timefmt import feed_timestamp, parse_utc, truth_timestamp
+
+
+@dataclass(frozen=True, slots=True)
+class MovementTruth:
+    event: Literal["departure", "arrival"]
+    airport: str
+    at: datetime
+    cid: int
+    callsign: str
+    logon_time: datetime
+    aircraft_type: str | None
+    filed_departure: str | None
+    filed_arrival: str | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "event": self.event,
+            "airport": self.airport,
+            "at": truth_timestamp(self.at),
+            "cid": self.cid,
+            "callsign": self.callsign,
+            "logon_time": feed_timestamp(self.logon_time),
+            "aircraft_type": self.aircraft_type,
+            "filed_departure": self.filed_departure,
+            "filed_arrival": self.filed_arrival,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CompletedFlightTruth:
+    cid: int
+    callsign: str
+    logon_time: datetime  # the connection in which it landed
+    departure: str
+    arrival: str
+    takeoff_at: datetime
+    landing_at: datetime
+    diverted: bool
+    filed_departure: str | None
+    filed_arrival: str | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "event": "flight_completed",
+            "cid": self.cid,
+            "callsign": self.callsign,
+            "logon_time": feed_timestamp(self.logon_time),
+            "departure": self.departure,
+            "arrival": self.arrival,
+            "takeoff_at": truth_timestamp(self.takeoff_at),
+            "landing_at": truth_timestamp(self.landing_at),
+            "diverted": self.diverted,
+            "filed_departure": self.filed_departure,
+            "filed_arrival": self.filed_arrival,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ControllerSessionTruth:
+    callsign: str
+    cid: int
+    facility: int
+    rating: int
+    start: datetime
+    end: datetime
+    logon_time: datetime
+    section: Literal["controllers", "atis"]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "event": "controller_session",
+            "callsign": self.callsign,
+            "cid": self.cid,
+            "facility": self.facility,
+            "rating": self.rating,
+            "start": truth_timestamp(self.start),
+            "end": truth_timestamp(self.end),
+            "logon_time": feed_timestamp(self.logon_time),
+            "section": self.section,
+        }
+
+
+TruthEvent = MovementTruth | CompletedFlightTruth | ControllerSessionTruth
+
+
+class GroundTruth:
+    """Collects truth events in memory and, given a path, appends them to a JSON-lines file as they come."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.movements: list[MovementTruth] = []
+        self.completed_flights: list[CompletedFlightTruth] = []
+        self.controller_sessions: list[ControllerSessionTruth] = []
+        self.path = Path(path) if path is not None else None
+        self._file: IO[bytes] | None = open(self.path, "wb") if self.path is not None else None  # noqa: SIM115
+
+    def record(self, events: list[TruthEvent]) -> None:
+        for event in events:
+            if isinstance(event, MovementTruth):
+                self.movements.append(event)
+            elif isinstance(event, CompletedFlightTruth):
+                self.completed_flights.append(event)
+            else:
+                self.controller_sessions.append(event)
+        if self._file is not None and events:
+            self._file.write(b"".join(orjson.dumps(e.to_json()) + b"\n" for e in events))
+            self._file.flush()
+
+    @property
+    def departures(self) -> list[MovementTruth]:
+        return [m for m in self.movements if m.event == "departure"]
+
+    @property
+    def arrivals(self) -> list[MovementTruth]:
+        return [m for m in self.movements if m.event == "arrival"]
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> GroundTruth:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    @classmethod
+    def load(cls, path: str | Path) -> GroundTruth:
+        """Read a ground-truth file back (for scoring a detector run against an offline day)."""
+        truth = cls()
+        events: list[TruthEvent] = []
+        with open(path, "rb") as lines:
+            for line in lines:
+                if line.strip():
+                    events.append(event_from_json(orjson.loads(line)))
+        truth.record(events)
+        return truth
+
+
+def event_from_json(data: dict) -> TruthEvent:
+    kind = data["event"]
+    if kind in ("departure", "arrival"):
+        return MovementTruth(
+            kind, data["airport"], parse_utc(data["at"]), data["cid"], data["callsign"], parse_utc(data["logon_time"]),
+            data["aircraft_type"], data["filed_departure"], data["filed_arrival"],
+        )
+    if kind == "flight_completed":
+        return CompletedFlightTruth(
+            data["cid"], data["callsign"], parse_utc(data["logon_time"]), data["departure"], data["arrival"],
+            parse_utc(data["takeoff_at"]), parse_utc(data["landing_at"]), data["diverted"],
+            data["filed_departure"], data["filed_arrival"],
+        )
+    if kind == "controller_session":
+        return ControllerSessionTruth(
+            data["callsign"], data["cid"], data["facility"], data["rating"], parse_utc(data["start"]),
+            parse_utc(data["end"]), parse_utc(data["logon_time"]), data["section"],
+        )
+    raise ValueError(f"unknown ground-truth event {kind!r}")
