@@ -16,6 +16,14 @@ from vatstats_assets.defs.maintenance.schedules import (
     prune_dagster_history_schedule,
 )
 from vatstats_assets.defs.resources import resources_from_settings
+from vatstats_assets.defs.summaries.assets import (
+    controller_summaries,
+    flight_summaries,
+    movement_summaries,
+    network_daily_stats,
+)
+from vatstats_assets.defs.summaries.checks import SUMMARY_CHECKS
+from vatstats_assets.defs.summaries.status import network_status
 from vatstats_assets.settings import Settings
 
 
@@ -26,7 +34,11 @@ def build_resources(settings: Settings) -> dict:
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[ingest_snapshot, traffic_movements, day_partitions_ahead, warehouse_retention],
+        assets=[
+            ingest_snapshot, traffic_movements, movement_summaries, flight_summaries, controller_summaries,
+            network_daily_stats, network_status, day_partitions_ahead, warehouse_retention,
+        ],
+        asset_checks=SUMMARY_CHECKS,
         jobs=[ingest_job, daily_statistics_job, maintenance_job, prune_dagster_history_job],
         sensors=[vatsim_feed_sensor],
         schedules=[finalise_yesterday, daily_maintenance_schedule, prune_dagster_history_schedule],

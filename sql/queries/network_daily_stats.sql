@@ -3,10 +3,18 @@
 -- :day_start  timestamptz  its first instant (UTC midnight)
 -- :day_end    timestamptz  the next day's first instant
 WITH snapshots AS (
-    SELECT update_timestamp, pilots_stored, controllers_stored,
-           lag(update_timestamp) OVER (ORDER BY update_timestamp) AS previous
+    SELECT update_timestamp, pilots_stored, controllers_stored
     FROM vatstats.feed_snapshots
     WHERE update_timestamp >= :day_start AND update_timestamp < :day_end
+),
+-- Each of the day's snapshots with the one stored before it, which may be from the day before:
+-- a gap across midnight counts on the day it ends. Looking back one day bounds the scan.
+cadence AS (
+    SELECT update_timestamp,
+           lag(update_timestamp) OVER (ORDER BY update_timestamp) AS previous
+    FROM vatstats.feed_snapshots
+    WHERE update_timestamp >= CAST(:day_start AS timestamptz) - interval '1 day'
+      AND update_timestamp < :day_end
 ),
 peak_pilots AS (
     SELECT pilots_stored, update_timestamp FROM snapshots
@@ -35,9 +43,11 @@ SELECT
     coalesce((SELECT controllers_stored FROM peak_controllers), 0)                   AS peak_controllers,
     (SELECT update_timestamp FROM peak_controllers)                                   AS peak_controllers_at,
     (SELECT count(*) FROM snapshots)                                                  AS snapshots_ingested,
-    -- A gap of n x 15 s between consecutive snapshots means n - 1 snapshots were missed.
+    -- A gap of n x 15 s between consecutive snapshots means n - 1 snapshots were missed (the feed's
+    -- own jitter of a few seconds rounds away).
     (SELECT coalesce(sum(greatest(round(extract(epoch FROM update_timestamp - previous) / 15.0) - 1, 0)), 0)
-       FROM snapshots WHERE previous IS NOT NULL)::integer                            AS snapshots_missed,
+       FROM cadence
+      WHERE update_timestamp >= :day_start AND previous IS NOT NULL)::integer          AS snapshots_missed,
     coalesce((SELECT jsonb_agg(jsonb_build_object('airport', airport, 'movements', movements)
                                ORDER BY movements DESC, airport) FROM busiest), '[]'::jsonb)::text
                                                                                       AS busiest_airports;

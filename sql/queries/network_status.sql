@@ -1,10 +1,11 @@
 -- The live picture in one round trip. Each figure is its own scalar subquery over its own table:
 -- joining the tables (the old service's CROSS JOIN) would multiply the counts together.
--- :day_start, :day_end  timestamptz  today's UTC window
+-- :now                  timestamptz  the moment the figures describe (the age is measured from it)
+-- :day_start, :day_end  timestamptz  that moment's UTC day
 WITH latest AS (SELECT max(update_timestamp) AS at FROM vatstats.feed_snapshots)
 SELECT
     (SELECT at FROM latest)                                                          AS last_snapshot_at,
-    extract(epoch FROM now() - (SELECT at FROM latest))                              AS last_snapshot_age_s,
+    extract(epoch FROM CAST(:now AS timestamptz) - (SELECT at FROM latest))::float8  AS last_snapshot_age_s,
     (SELECT count(*) FROM vatstats.flights WHERE last_seen = (SELECT at FROM latest)) AS pilots_online,
     (SELECT count(*) FROM vatstats.atc_positions
       WHERE last_seen = (SELECT at FROM latest) AND NOT is_atis)                     AS controllers_online,

@@ -1,0 +1,10 @@
+-- Plausibility of a window's movements: arrivals detected against pilot connections seen.
+-- Every arrival belongs to a connection seen that day and most connections land once at most;
+-- touch-and-go circuits are the one honest exception and a small share of any day, so more
+-- arrivals than connections points at a detection fault (flapping between ground and air).
+-- :start, :end  timestamptz  the window (whole UTC days)
+SELECT
+    (SELECT count(*) FROM vatstats.traffic_movements
+      WHERE movement_type = 'arrival' AND at >= :start AND at < :end)  AS arrivals,
+    (SELECT count(*) FROM vatstats.flights
+      WHERE last_seen >= :start AND first_seen < :end)                 AS flights_seen;

@@ -1,0 +1,1 @@
+"""Daily summaries, the network status asset and the asset checks that guard them."""

@@ -1,0 +1,214 @@
+"""Daily summaries: movements per airport and hour, completed flights, controller time, network figures."""
+
+
+import json
+import time
+from collections.abc import Iterable
+from datetime import timedelta
+
+import dagster as dg
+import pandas as pd
+
+from vatstats_assets.core.airports import AirportIndex
+from vatstats_assets.core.flights import CompletedFlight, completed_flights
+from vatstats_assets.core.sessions import ControllerDay, controller_days
+from vatstats_assets.defs.io_manager import write_metadata
+from vatstats_assets.defs.movements.assets import each_day
+from vatstats_assets.defs.partitions import DAILY_PARTITIONS, WEEKLY_BACKFILL
+from vatstats_assets.defs.resources import WarehouseResource
+from vatstats_assets.storage.summaries import controller_connections, movement_summary_rows, network_day_row
+from vatstats_assets.storage.tables import (
+    CONTROLLER_SUMMARIES,
+    FLIGHT_SUMMARIES,
+    MOVEMENT_SUMMARIES,
+    NETWORK_DAILY_STATS,
+    TableSpec,
+)
+from vatstats_assets.storage.tracks import load_tracks
+
+SUMMARIES_GROUP = "summaries"
+SUMMARY_TAGS = {"vatstats/layer": "summary"}
+
+# Today's summaries follow the movements they read: they refresh once traffic_movements' partition
+# has been updated, not on every 15 s ingest tick (the ingest assets are ignored). Yesterday's are
+# finalised after midnight by the finalise_yesterday schedule, which runs movements and summaries.
+FOLLOW_MOVEMENTS = dg.AutomationCondition.eager().ignore(dg.AssetSelection.groups("ingest"))
+
+# controller_summaries reads only ingest tables, which change every 15 s: it refreshes on the
+# movements' own 20-minute cadence instead.
+REFRESH_TODAY = dg.AutomationCondition.on_cron("*/20 * * * *")
+
+# A flight completed on a day may have taken off up to ~18 h before it lands (the longest
+# scheduled flights); its track from take-off gives its departure, airborne time and distance.
+# load_tracks adds its own few hours of context before this.
+LONGEST_FLIGHT = timedelta(hours=18)
+
+BUSIEST_SHOWN = 10
+
+
+def _frame(rows: Iterable[tuple], spec: TableSpec) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=list(spec.columns), dtype=object)
+
+
+def flight_summary_rows(flights: Iterable[CompletedFlight]) -> list[tuple]:
+    return [tuple(getattr(flight, column) for column in FLIGHT_SUMMARIES.columns) for flight in flights]
+
+
+def controller_summary_rows(days: Iterable[ControllerDay]) -> list[tuple]:
+    return [tuple(getattr(day, column) for column in CONTROLLER_SUMMARIES.columns) for day in days]
+
+
+def busiest_airports_markdown(frame: pd.DataFrame, limit: int = BUSIEST_SHOWN) -> str:
+    """The busiest airports of a movement_summaries frame as a Markdown table."""
+    if frame.empty:
+        return "No movements in this partition."
+    counts = frame.astype({"movements": int}).pivot_table(
+        index="airport", columns="movement_type", values="movements", aggfunc="sum", fill_value=0
+    )
+    counts = counts.reindex(columns=["departure", "arrival"], fill_value=0)
+    counts["total"] = counts["departure"] + counts["arrival"]
+    top = counts.sort_values(["total", "departure"], ascending=False, kind="stable").head(limit)
+    lines = ["| airport | departures | arrivals | total |", "|---|---:|---:|---:|"]
+    lines += [f"| {airport} | {r.departure} | {r.arrival} | {r.total} |" for airport, r in top.iterrows()]
+    return "\n".join(lines)
+
+
+@dg.asset(
+    partitions_def=DAILY_PARTITIONS,
+    backfill_policy=WEEKLY_BACKFILL,
+    group_name=SUMMARIES_GROUP,
+    kinds={"postgres"},
+    deps=["traffic_movements"],
+    io_manager_key="warehouse_io_manager",
+    metadata=write_metadata("replace_partition", MOVEMENT_SUMMARIES.qualified),
+    automation_condition=FOLLOW_MOVEMENTS,
+    tags=SUMMARY_TAGS,
+)
+def movement_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:
+    """Departures and arrivals per airport, UTC day and hour, by aircraft type: the counts behind
+    every "busiest airports" table."""
+    window = context.partition_time_window
+    started = time.perf_counter()
+    with warehouse.engine.connect() as conn:
+        frame = _frame(movement_summary_rows(conn, window.start, window.end), MOVEMENT_SUMMARIES)
+    by_type = frame.groupby("movement_type")["movements"].sum() if not frame.empty else {}
+    context.add_output_metadata({
+        "departures": int(by_type.get("departure", 0)),
+        "arrivals": int(by_type.get("arrival", 0)),
+        "airports": int(frame["airport"].nunique()),
+        "duration_s": round(time.perf_counter() - started, 2),
+        "busiest_airports": dg.MetadataValue.md(busiest_airports_markdown(frame)),
+    })
+    return frame
+
+
+@dg.asset(
+    partitions_def=DAILY_PARTITIONS,
+    backfill_policy=WEEKLY_BACKFILL,
+    group_name=SUMMARIES_GROUP,
+    kinds={"postgres"},
+    deps=["traffic_movements", "flight_positions", "flights"],
+    io_manager_key="warehouse_io_manager",
+    metadata=write_metadata("replace_partition", FLIGHT_SUMMARIES.qualified),
+    automation_condition=FOLLOW_MOVEMENTS,
+    tags=SUMMARY_TAGS,
+)
+def flight_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:
+    """One row per flight completed (final full-stop landing) on a UTC day: detected and filed
+    airports, off-block, take-off, landing and on-block times, airborne minutes, distance flown."""
+    window = context.partition_time_window
+    airports = AirportIndex.from_airportsdata()
+    started = time.perf_counter()
+    rows: list[tuple] = []
+    points = 0
+    # Day by day, like the movements: a week's backfill holds one day's tracks at a time.
+    for day_start, day_end in each_day(window.start, window.end):
+        with warehouse.engine.connect() as conn:
+            tracks = load_tracks(conn, day_start - LONGEST_FLIGHT, day_end)
+        points += tracks.points
+        flights = completed_flights(tracks.connections, airports, window_start=day_start, window_end=day_end,
+                                    flight_rules=tracks.flight_rules)
+        rows += flight_summary_rows(flights)
+    frame = _frame(rows, FLIGHT_SUMMARIES)
+    context.add_output_metadata({
+        "flights_completed": len(frame),
+        "diverted": int(frame["diverted"].sum()) if not frame.empty else 0,
+        "connected_airborne": int(frame["departure"].isna().sum()),
+        "distance_nm": round(float(frame["distance_nm"].sum()), 1) if not frame.empty else 0.0,
+        "position_rows_read": points,
+        "duration_s": round(time.perf_counter() - started, 2),
+    })
+    return frame
+
+
+@dg.asset(
+    partitions_def=DAILY_PARTITIONS,
+    backfill_policy=WEEKLY_BACKFILL,
+    group_name=SUMMARIES_GROUP,
+    kinds={"postgres"},
+    deps=["atc_positions"],
+    io_manager_key="warehouse_io_manager",
+    metadata=write_metadata("replace_partition", CONTROLLER_SUMMARIES.qualified),
+    automation_condition=REFRESH_TODAY,
+    tags=SUMMARY_TAGS,
+)
+def controller_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:
+    """Minutes online per controller and UTC day (ATIS excluded): reconnects within 5 minutes on the
+    same callsign are one session, and a session crossing midnight is split between the two days."""
+    window = context.partition_time_window
+    started = time.perf_counter()
+    rows: list[tuple] = []
+    for day_start, day_end in each_day(window.start, window.end):
+        with warehouse.engine.connect() as conn:
+            connections = controller_connections(conn, day_start, day_end)
+        rows += controller_summary_rows(controller_days(connections, day=day_start.date()))
+    frame = _frame(rows, CONTROLLER_SUMMARIES)
+    context.add_output_metadata({
+        "controllers": len(frame),
+        "sessions": int(frame["sessions"].sum()) if not frame.empty else 0,
+        "controller_hours": round(float(frame["minutes_online"].sum()) / 60, 1) if not frame.empty else 0.0,
+        "duration_s": round(time.perf_counter() - started, 2),
+    })
+    return frame
+
+
+def network_days_markdown(frame: pd.DataFrame) -> str:
+    lines = ["| date | pilots | controllers | peak pilots | snapshots | missed | busiest airports |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    for r in frame.itertuples(index=False):
+        busiest = ", ".join(f"{a['airport']} {a['movements']}" for a in json.loads(r.busiest_airports))
+        lines.append(f"| {r.date} | {r.unique_pilots} | {r.unique_controllers} | {r.peak_pilots} | "
+                     f"{r.snapshots_ingested} | {r.snapshots_missed} | {busiest or '-'} |")
+    return "\n".join(lines)
+
+
+@dg.asset(
+    partitions_def=DAILY_PARTITIONS,
+    backfill_policy=WEEKLY_BACKFILL,
+    group_name=SUMMARIES_GROUP,
+    kinds={"postgres"},
+    deps=["traffic_movements", "raw_feed_snapshot", "flights", "atc_positions"],
+    io_manager_key="warehouse_io_manager",
+    metadata=write_metadata("replace_partition", NETWORK_DAILY_STATS.qualified),
+    automation_condition=FOLLOW_MOVEMENTS,
+    tags=SUMMARY_TAGS,
+)
+def network_daily_stats(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:
+    """Network figures per UTC day: unique pilots and controllers, peak concurrency and when,
+    snapshots ingested and missed (gaps in the 15 s cadence), the ten busiest airports."""
+    window = context.partition_time_window
+    started = time.perf_counter()
+    with warehouse.engine.connect() as conn:
+        rows = [network_day_row(conn, day_start.date(), day_start, day_end)
+                for day_start, day_end in each_day(window.start, window.end)]
+    frame = _frame(rows, NETWORK_DAILY_STATS)
+    context.add_output_metadata({
+        "unique_pilots": int(frame["unique_pilots"].max()),
+        "unique_controllers": int(frame["unique_controllers"].max()),
+        "peak_pilots": int(frame["peak_pilots"].max()),
+        "snapshots_ingested": int(frame["snapshots_ingested"].sum()),
+        "snapshots_missed": int(frame["snapshots_missed"].sum()),
+        "duration_s": round(time.perf_counter() - started, 2),
+        "days": dg.MetadataValue.md(network_days_markdown(frame)),
+    })
+    return frame
