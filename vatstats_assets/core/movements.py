@@ -258,23 +258,20 @@ def _code(icao: str | None) -> str | None:
 class _NearbyAirports:
     """Airports around an aircraft, fetched from the index only when it has moved far enough."""
 
-    __slots__ = ("_index", "_reach_nm", "_anchor_lat", "_anchor_lon", "_airports")
+    __slots__ = ("_index", "_reach_nm", "_anchor", "_airports")
 
     def __init__(self, index: AirportIndex, radius_nm: float) -> None:
         self._index = index
         self._reach_nm = radius_nm + _LOOKUP_MARGIN_NM
-        self._anchor_lat = 1000.0  # no anchor yet: the first call always looks up
-        self._anchor_lon = 0.0
+        self._anchor: tuple[float, float] | None = None  # where the cached airports were looked up
         self._airports: list[Airport] = []
 
     def around(self, lat: float, lon: float) -> list[Airport]:
         """A superset of the airports within the attribution radius of (lat, lon)."""
-        if (
-            self._anchor_lat > 900.0
-            or haversine_nm(self._anchor_lat, self._anchor_lon, lat, lon) > _LOOKUP_MARGIN_NM
-        ):
+        anchor = self._anchor
+        if anchor is None or haversine_nm(anchor[0], anchor[1], lat, lon) > _LOOKUP_MARGIN_NM:
             self._airports = [airport for airport, _ in self._index.within(lat, lon, self._reach_nm)]
-            self._anchor_lat, self._anchor_lon = lat, lon
+            self._anchor = (lat, lon)
         return self._airports
 
 
@@ -306,6 +303,7 @@ class _Tracer:
         n = len(points)
         radius = rules.airport_radius_nm
         ground_max = rules.ground_max_agl_ft
+        ground_min = rules.ground_min_agl_ft
         airborne_min = rules.airborne_min_agl_ft
         touchdown_max_gs = rules.touchdown_max_gs_kt
         confirm = max(1, rules.airborne_confirm_samples)
@@ -353,7 +351,14 @@ class _Tracer:
 
             elif state is GROUND:
                 height = altitude - ground_elevation
-                if height <= ground_max:
+                if ground_min <= height <= ground_max:
+                    last_ground, streak = i, -1
+                    continue
+                # Out of the ground band of the field it stood at. Standing at another field now
+                # (moved there without flying, e.g. repositioned by the simulator)? Then that one.
+                airport = self._ground_airport(point)
+                if airport is not None and airport is not ground_airport:
+                    ground_airport, ground_elevation = airport, airport.elevation_ft
                     last_ground, streak = i, -1
                     continue
                 if height <= airborne_min:

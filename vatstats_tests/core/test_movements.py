@@ -266,6 +266,34 @@ def test_off_field_landing_is_not_counted() -> None:
     assert summary(detect(flight.connection())) == [("departure", "YSSY")]
 
 
+def moved_on_the_ground(first: Flight, second: Flight) -> Connection:
+    """One connection whose aircraft stands at one field, then at another (repositioned, no flight)."""
+    assert first.samples[-1].observed_at < second.samples[0].observed_at
+    return replace(first.connection(), points=tuple(first.samples + second.samples))
+
+
+def test_aircraft_moved_on_the_ground_up_to_a_higher_airport_departs_from_where_it_is() -> None:
+    sydney = Flight("YSSY", utc("2026-11-20 04:00:00")).park(600)  # 21 ft
+    canberra = Flight("YSCB", utc("2026-11-20 04:10:00"))  # 1,886 ft
+    canberra.park(300).taxi(240, 15.0, heading=350.0).take_off(heading=350.0, to_agl=5000.0)
+    assert summary(detect(moved_on_the_ground(sydney, canberra))) == [("departure", "YSCB")]
+
+
+def test_aircraft_moved_on_the_ground_down_to_a_lower_airport_departs_from_where_it_is() -> None:
+    canberra = Flight("YSCB", utc("2026-11-20 04:00:00")).park(600)
+    sydney = Flight("YSSY", utc("2026-11-20 04:10:00"))
+    sydney.park(300).taxi(240, 15.0, heading=160.0).take_off(heading=160.0, to_agl=5000.0)
+    movements = detect(moved_on_the_ground(canberra, sydney))
+    assert summary(movements) == [("departure", "YSSY")]
+    assert seconds_apart(movements[0].at, sydney.truth[0].at) <= 15
+
+
+def test_aircraft_moved_on_the_ground_and_left_parked_makes_no_movement() -> None:
+    sydney = Flight("YSSY", utc("2026-11-20 04:00:00")).park(600)
+    canberra = Flight("YSCB", utc("2026-11-20 04:10:00")).park(1200)
+    assert detect(moved_on_the_ground(sydney, canberra)) == []
+
+
 # -- special aircraft and data ---------------------------------------------------------------------
 
 
