@@ -442,10 +442,15 @@ class _Tracer:
         airport within the attribution radius, else the nearest airport within it."""
         radius = self.rules.airport_radius_nm
         lat, lon = point.latitude, point.longitude
+        # A degree of latitude is never less than 59.9 nm: airports farther north or south than
+        # this cannot be in range, and are skipped before the (costlier) great-circle distance.
+        max_dlat = radius / 59.9
         best: Airport | None = None
         best_key = (2, radius)
         filed = self.filed
         for airport in self.nearby.around(lat, lon):
+            if abs(airport.latitude - lat) > max_dlat:
+                continue
             distance = haversine_nm(lat, lon, airport.latitude, airport.longitude)
             if distance > radius:
                 continue
