@@ -69,6 +69,8 @@ class SimulatorServer:
         fault: str | None = None,
         verbose: bool = False,
         log: IO[str] | None = None,
+        slow_delay_s: float = faults.SLOW_DELAY_S,
+        timeout_delay_s: float = faults.TIMEOUT_DELAY_S,
     ) -> None:
         if speed <= 0:
             raise SimulatorError("speed must be a positive number of simulated seconds per real second")
@@ -76,6 +78,9 @@ class SimulatorServer:
         self.requested_port = port
         self.speed = float(speed)
         self.verbose = verbose
+        # The `slow` and `timeout` delays; tests shorten them to keep the suite fast.
+        self.slow_delay_s = slow_delay_s
+        self.timeout_delay_s = timeout_delay_s
         self.log = log or sys.stderr
         self._fault = faults.check_fault(fault)
         start = start or datetime.now(UTC).replace(second=0, microsecond=0)
@@ -269,9 +274,9 @@ class _FeedHandler(BaseHTTPRequestHandler):
         elif fault == "invalid_json":
             self._send(HTTPStatus.OK, faults.INVALID_JSON_BODY)
         elif fault == "slow":
-            return not self.simulator.sleep(faults.SLOW_DELAY_S)
+            return not self.simulator.sleep(self.simulator.slow_delay_s)
         elif fault == "timeout":
-            return not self.simulator.sleep(faults.TIMEOUT_DELAY_S)
+            return not self.simulator.sleep(self.simulator.timeout_delay_s)
         else:
             return False
         return True

@@ -53,7 +53,7 @@ GO_AROUND_SHARE = 0.035  # of airline flights: ~3% of all sessions
 DIVERSION_SHARE = 0.023  # of airline flights: ~2% of all sessions
 AIRBORNE_DISCONNECT_SHARE = 0.01  # the pilot quits mid-flight: a departure with no arrival
 RECONNECT_SHARE = 0.03  # drop off the network for 1-3 minutes and come back with a new logon_time
-NO_FLIGHT_PLAN_SHARE = {"parked": 0.35, "circuits": 0.5, "hop": 0.4, "airline": 0.06}  # ~10% overall
+NO_FLIGHT_PLAN_SHARE = {"parked": 0.35, "circuits": 0.5, "hop": 0.4, "airline": 0.09}  # ~10% overall
 SAME_PILOT_NEXT_LEG_SHARE = 0.35  # the next session in a slot is the same pilot flying on
 PREFILE_SHARE = 0.7  # flight plans filed before connecting (they show in `prefiles` until logon)
 PREFILE_MAX_LEAD_S = 2 * 3600.0
@@ -263,14 +263,15 @@ class PilotPlanner:
     def plan(self, rng: random.Random, *, origin: SimAirport | None = None, max_prefile_lead: float = 0.0) -> PlannedFlight:
         roll = rng.random()
         if origin is None and roll < PARKED_SHARE:
-            plan = self._parked(rng, self._pick_airline_origin(rng))
+            plan = self.parked(rng, self._pick_airline_origin(rng))
         elif origin is None and roll < PARKED_SHARE + CIRCUITS_SHARE:
-            plan = self._circuits(rng, self._pick_ga_field(rng))
+            plan = self.circuits(rng, self._pick_ga_field(rng))
         elif origin is None and roll < PARKED_SHARE + CIRCUITS_SHARE + GA_HOP_SHARE:
-            plan = self._ga_hop(rng, self._pick_ga_field(rng))
+            plan = self.ga_hop(rng, self._pick_ga_field(rng))
         else:
-            plan = self._airline(rng, origin or self._pick_airline_origin(rng))
-        self._maybe_reconnect(rng, plan)
+            plan = self.airline(rng, origin or self._pick_airline_origin(rng))
+        if rng.random() < RECONNECT_SHARE:
+            self.add_reconnect(rng, plan)
         if plan.plan_details is not None and max_prefile_lead >= 180 and rng.random() < PREFILE_SHARE:
             plan.prefile_lead = rng.uniform(120, max_prefile_lead)
         return plan
@@ -310,7 +311,8 @@ class PilotPlanner:
             "distance_nm": airport_distance_nm(origin, arrival),
         }
 
-    def _parked(self, rng: random.Random, airport: SimAirport) -> PlannedFlight:
+    def parked(self, rng: random.Random, airport: SimAirport) -> PlannedFlight:
+        """Connect at a gate and never move, then disconnect (20 minutes to 5 hours later)."""
         shaper = FlightShaper(rng, PERFORMANCE["jet"], airport)
         duration = rng.uniform(20 * 60, 5 * 3600)
         shaper.park(duration)
@@ -326,7 +328,8 @@ class PilotPlanner:
         return self._finish(rng, "parked", shaper, aircraft, "I", airport, arrival.icao, details,
                             off_block=duration, completed=False)
 
-    def _circuits(self, rng: random.Random, field: SimAirport) -> PlannedFlight:
+    def circuits(self, rng: random.Random, field: SimAirport) -> PlannedFlight:
+        """3-7 VFR circuits with touch-and-goes, then a full-stop landing, in a light aircraft."""
         aircraft = rng.choice(LIGHT_AIRCRAFT)
         shaper = FlightShaper(rng, PERFORMANCE["piston"], field)
         gate_hold = rng.uniform(3 * 60, 15 * 60)
@@ -352,26 +355,38 @@ class PilotPlanner:
         return self._finish(rng, "circuits", shaper, aircraft, "V", field, field.icao, details,
                             off_block=off_block, completed=True)
 
-    def _ga_hop(self, rng: random.Random, field: SimAirport) -> PlannedFlight:
+    def ga_hop(self, rng: random.Random, field: SimAirport) -> PlannedFlight:
+        """A short VFR flight to a field 15-200 nm away."""
         nearby = _nearby_fields(self.world, field.icao)
         if not nearby:
-            return self._circuits(rng, field)
+            return self.circuits(rng, field)
         arrival = rng.choice(nearby)
         aircraft = rng.choice(LIGHT_AIRCRAFT)
         return self._fly(rng, "hop", "V", aircraft, field, arrival, arrival)
 
-    def _airline(self, rng: random.Random, origin: SimAirport) -> PlannedFlight:
+    def airline(
+        self,
+        rng: random.Random,
+        origin: SimAirport,
+        *,
+        go_around: bool | None = None,
+        divert: bool | None = None,
+        quit_airborne: bool | None = None,
+    ) -> PlannedFlight:
+        """A scheduled IFR flight from `origin`; go-around, diversion and quitting mid-flight are drawn
+        at their shares unless forced (tests force them)."""
         destinations, weights = _airline_destinations(self.world, origin.icao)
         filed = rng.choices(destinations, weights)[0]
         aircraft = _aircraft_for(rng, airport_distance_nm(origin, filed), origin.area)
         actual = filed
-        if rng.random() < DIVERSION_SHARE:
+        if (rng.random() < DIVERSION_SHARE) if divert is None else divert:
             alternates = diversion_airports(filed.icao)
             if alternates:
                 actual = rng.choice(alternates[:3])
+        go_around = (rng.random() < GO_AROUND_SHARE) if go_around is None else go_around
+        quit_airborne = (rng.random() < AIRBORNE_DISCONNECT_SHARE) if quit_airborne is None else quit_airborne
         return self._fly(rng, "airline", "I", aircraft, origin, filed, actual,
-                         go_around=rng.random() < GO_AROUND_SHARE,
-                         quit_airborne=rng.random() < AIRBORNE_DISCONNECT_SHARE)
+                         go_around=go_around, quit_airborne=quit_airborne)
 
     def _fly(
         self,
@@ -469,18 +484,20 @@ class PilotPlanner:
         )
 
     @staticmethod
-    def _maybe_reconnect(rng: random.Random, plan: PlannedFlight) -> None:
-        """Sometimes drop the connection for 1-3 minutes, parked at the gate or in cruise (no movement inside)."""
-        if rng.random() >= RECONNECT_SHARE:
-            return
+    def add_reconnect(rng: random.Random, plan: PlannedFlight) -> bool:
+        """Drop the connection for 1-3 minutes, parked at the gate or in cruise (never across a movement).
+
+        Returns False when the session has no window long enough.
+        """
         gap = rng.uniform(60, 180)
         windows = [w for w in (plan.timeline.cruise, plan.timeline.gate_hold) if w and w[1] - w[0] > gap + 240]
         windows = [w for w in windows if w[1] < plan.end]
         if not windows:
-            return
+            return False
         start, end = windows[0] if len(windows) == 1 or rng.random() < 0.6 else windows[1]
         gap_from = rng.uniform(start + 120, end - gap - 120)
         plan.gaps.append((gap_from, gap_from + gap))
+        return True
 
 
 # ----- slots ----------------------------------------------------------------------------------------
