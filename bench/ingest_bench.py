@@ -1,0 +1,245 @@
+"""How long does one snapshot take to ingest: vatstats' path, the old service's ORM pattern, a bare COPY.
+
+For each size (1,000 / 4,000 / 10,000 simulated pilots, global region) consecutive snapshots are
+ingested into a database already holding the previous tick, so flights and ATC rows are updated,
+not just inserted. Three ways, same rows, same run:
+  - vatstats: parse_snapshot + prepare_tick (rows, one query for the last stored positions, gzip of
+    the raw body) + write_tick (COPY into temp tables, one merge per table, one transaction);
+  - old ORM: the old data service's pattern, a SQLAlchemy ORM session that, for every pilot and
+    controller, SELECTs the row by key, then updates its attributes or adds a new object, appends
+    every position, and commits at the end (same parse, same raw row, so only the writing differs);
+  - bare COPY: vatstats' prepared rows COPYed straight into the emptied tables, the floor no
+    upsert can beat.
+Figures are medians over the timed ticks. Ratios: old ORM / vatstats (end to end) and vatstats'
+write / bare COPY (the cost of merging over plain loading).
+"""
+
+from __future__ import annotations
+
+import gzip
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+from sqlalchemy.ext.declarative import DeferredReflection
+
+from bench.figures import figure, median, ratio
+from bench.simulated import DEFAULT_START, snapshot_bodies
+from bench.warehouse import ThrowawayDatabase, throwaway_database
+from vatstats_assets.core.feed import parse_snapshot
+from vatstats_assets.core.region import region
+from vatstats_assets.core.snapshot_rows import tick_rows
+from vatstats_assets.storage import bulk
+from vatstats_assets.storage.ingest import (
+    INGEST_WRITES,
+    RAW_COMPRESSION_LEVEL,
+    TICK_PARTITIONED_TABLES,
+    TickFrames,
+    ensure_tick_partitions,
+    prepare_tick,
+    write_tick,
+)
+from vatstats_assets.storage.partitions import ensure_partitions
+from vatstats_assets.storage.server import PostgresServer
+
+NAME = "ingest"
+GLOBAL = region("global")
+FETCHED_AT = datetime(2026, 11, 20, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Plan:
+    pilots: int
+    timed_ticks: int
+    orm_ticks: int  # 0: the ORM baseline is not run at this size
+
+
+def plans(quick: bool, sizes: tuple[int, ...] | None = None) -> list[Plan]:
+    if sizes is not None:  # the smoke test's tiny sizes: everything once
+        return [Plan(pilots, 1, 1) for pilots in sizes]
+    if quick:
+        return [Plan(1_000, 3, 2), Plan(4_000, 3, 0)]
+    return [Plan(1_000, 5, 3), Plan(4_000, 5, 3), Plan(10_000, 5, 2)]
+
+
+# ----- the old service's ORM model (baseline only) -------------------------------------------------
+class OldServiceBase(orm.DeclarativeBase):
+    metadata = sa.MetaData(schema="vatstats")
+
+
+class OldServiceModel(DeferredReflection):
+    """Declarative classes over the same vatstats tables, columns reflected from the database."""
+
+    __abstract__ = True
+
+
+class OldSnapshot(OldServiceModel, OldServiceBase):
+    __tablename__ = "feed_snapshots"
+
+
+class OldFlight(OldServiceModel, OldServiceBase):
+    __tablename__ = "flights"
+
+
+class OldController(OldServiceModel, OldServiceBase):
+    __tablename__ = "atc_positions"
+
+
+class OldPosition(OldServiceModel, OldServiceBase):
+    __tablename__ = "flight_positions"
+
+
+_KEPT_ON_UPDATE = {"first_seen"}  # the old service never moved first_seen
+
+
+def _merge_record(session: orm.Session, model: type, key: tuple[str, ...], row: dict[str, Any]) -> None:
+    """One record the old way: SELECT it by key, then update it in place or add a new object."""
+    existing = session.execute(
+        sa.select(model).filter_by(**{column: row[column] for column in key})
+    ).scalar_one_or_none()
+    if existing is None:
+        session.add(model(**row))
+        return
+    for column, value in row.items():
+        if column in key or column in _KEPT_ON_UPDATE:
+            continue
+        if column == "max_altitude_ft":
+            value = max(existing.max_altitude_ft, value)
+        setattr(existing, column, value)
+
+
+def ingest_old_orm(engine: sa.Engine, body: bytes) -> None:
+    """The old data service's tick: per-record select-then-update-or-insert, one commit at the end."""
+    snapshot = parse_snapshot(body)
+    rows = tick_rows(snapshot, GLOBAL, store_names=True)
+    compressed = gzip.compress(body, compresslevel=RAW_COMPRESSION_LEVEL)
+    with orm.Session(engine) as session:
+        session.add(OldSnapshot(
+            update_timestamp=snapshot.update_timestamp, fetched_at=FETCHED_AT, source="bench-orm",
+            body_gzip=compressed, raw_bytes=len(body), compressed_bytes=len(compressed),
+            pilots=len(snapshot.pilots), controllers=len(snapshot.controllers), atis=len(snapshot.atis),
+            prefiles=len(snapshot.prefiles), pilots_stored=len(rows.flights),
+            controllers_stored=len(snapshot.controllers), skipped_records=0,
+            duplicates_dropped=snapshot.duplicates_dropped, region=GLOBAL.name,
+        ))
+        for row in rows.flights:
+            _merge_record(session, OldFlight, ("cid", "callsign", "logon_time"), row)
+        for row in rows.atc_positions:
+            _merge_record(session, OldController, ("callsign", "cid", "logon_time"), row)
+        for row in rows.positions:  # the old service stored every position, moved or not
+            session.add(OldPosition(**row))
+        session.commit()
+
+
+# ----- vatstats' path and the COPY floor ------------------------------------------------------------
+@dataclass(frozen=True)
+class TickTiming:
+    parse_ms: float
+    prepare_ms: float
+    write_ms: float
+    frames: TickFrames
+
+    @property
+    def total_ms(self) -> float:
+        return self.parse_ms + self.prepare_ms + self.write_ms
+
+
+def _ms_since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
+
+
+def ingest_vatstats(engine: sa.Engine, body: bytes) -> TickTiming:
+    started = time.perf_counter()
+    snapshot = parse_snapshot(body)
+    parsed = time.perf_counter()
+    ensure_tick_partitions(engine, snapshot.update_timestamp.date())
+    tick = prepare_tick(engine, snapshot, body, source="bench", fetched_at=FETCHED_AT, region=GLOBAL,
+                        store_names=True)
+    prepared = time.perf_counter()
+    write_tick(engine, tick)
+    return TickTiming((parsed - started) * 1000, (prepared - parsed) * 1000, _ms_since(prepared), tick)
+
+
+def copy_floor_ms(engine: sa.Engine, tick: TickFrames) -> float:
+    """COPY the tick's rows straight into the (emptied) tables in one transaction."""
+    rows = {name: bulk.frame_rows(tick.frames[name], spec.columns) for name, (_, spec) in INGEST_WRITES.items()}
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        for name, (_, spec) in INGEST_WRITES.items():
+            bulk.copy_rows(conn, spec.qualified, spec.columns, rows[name])
+    return _ms_since(started)
+
+
+def _measure_size(database: ThrowawayDatabase, plan: Plan, log) -> list[dict]:
+    engine = database.engine
+    bodies = [body for _, body in snapshot_bodies(plan.pilots, plan.timed_ticks + 1)]
+    pilots_online = len(parse_snapshot(bodies[0]).pilots)
+    label = f"{plan.pilots:,} pilots"
+
+    database.truncate()
+    ingest_vatstats(engine, bodies[0])  # the previous tick: the timed ones update its rows
+    timings = [ingest_vatstats(engine, body) for body in bodies[1:]]
+    log(f"{label}: vatstats {median([t.total_ms for t in timings]):.0f} ms")
+
+    copy_ms = []
+    for timing in timings:
+        database.truncate()
+        copy_ms.append(copy_floor_ms(engine, timing.frames))
+
+    orm_ms = []
+    if plan.orm_ticks:
+        database.truncate()
+        ingest_vatstats(engine, bodies[0])
+        for body in bodies[1 : 1 + plan.orm_ticks]:
+            started = time.perf_counter()
+            ingest_old_orm(engine, body)
+            orm_ms.append(_ms_since(started))
+        log(f"{label}: old ORM {median(orm_ms):.0f} ms")
+
+    new_total = median([t.total_ms for t in timings])
+    new_write = median([t.write_ms for t in timings])
+    floor = median(copy_ms)
+    last = timings[-1].frames
+    rows_written = sum(len(frame) for frame in last.frames.values())
+    results = [
+        figure(NAME, f"{label}: vatstats (parse+prepare+write)", new_total, "ms",
+               pilots_online=pilots_online, ticks=len(timings),
+               parse_ms=round(median([t.parse_ms for t in timings]), 1),
+               prepare_ms=round(median([t.prepare_ms for t in timings]), 1),
+               write_ms=round(new_write, 1), rows_written=rows_written,
+               positions_not_repeated=last.positions_unchanged),
+    ]
+    if orm_ms:
+        old = median(orm_ms)
+        results.append(figure(NAME, f"{label}: old ORM select-then-upsert", old, "ms",
+                              ratio=ratio(old, new_total), ratio_label="old ORM / vatstats",
+                              ticks=len(orm_ms), target=">= 30x at 4,000 pilots"))
+    results.append(figure(NAME, f"{label}: bare COPY (floor)", floor, "ms",
+                          ratio=ratio(new_write, floor), ratio_label="vatstats write / COPY",
+                          ticks=len(copy_ms), vatstats_write_ms=round(new_write, 1),
+                          end_to_end_over_copy=round(new_total / floor, 2) if floor else None,
+                          target="<= 2x"))
+    return results
+
+
+def run(quick: bool, *, server: PostgresServer, sizes: tuple[int, ...] | None = None, log=None) -> list[dict]:
+    """Median ingest times per size, three ways; `sizes` overrides the pilot counts (smoke test)."""
+    log = log or (lambda message: print(f"  [{NAME}] {message}", file=sys.stderr, flush=True))
+    results = []
+    with throwaway_database(server, NAME) as database:
+        with database.engine.begin() as conn:  # ahead of time, as the maintenance asset does
+            ensure_partitions(conn, DEFAULT_START.date(), DEFAULT_START.date(), TICK_PARTITIONED_TABLES)
+        OldServiceModel.prepare(database.engine)
+        for plan in plans(quick, sizes):
+            results += _measure_size(database, plan, log)
+    return results
+
+
+if __name__ == "__main__":
+    from bench.suite import main
+
+    raise SystemExit(main(["--only", NAME, *sys.argv[1:]]))

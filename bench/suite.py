@@ -1,0 +1,290 @@
+"""`vatstats bench` (or `python -m bench`): every benchmark in one run, with ratios to its baseline.
+
+The machine is shared and noisy, so absolute times drift between runs; each ratio is measured in
+the same run as its baseline and holds. The table printed at the end is also written, with the
+commit and the machine, to bench/results/<UTC time>-<commit>.json so runs can be compared.
+Benchmarks run one after another (never in parallel), each in its own throwaway database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:  # run as a plain script from a checkout
+    sys.path.insert(0, str(REPO_ROOT))
+
+from bench.figures import figure  # noqa: E402 - after the path is set
+from vatstats_assets.settings import SettingsError  # noqa: E402
+from vatstats_assets.storage.server import PostgresServer  # noqa: E402
+
+RESULTS_DIR = REPO_ROOT / "bench" / "results"
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    summary: str
+    runner: Callable[..., list[dict]]  # (quick, server, options) -> figures
+
+
+def _module_runner(module: str) -> Callable[..., list[dict]]:
+    def runner(quick: bool, server: PostgresServer, options: argparse.Namespace) -> list[dict]:
+        run = importlib.import_module(module).run
+        return run(quick, server=server, **_module_options(module, options))
+
+    return runner
+
+
+def _module_options(module: str, options: argparse.Namespace) -> dict[str, Any]:
+    """The extra keyword arguments each benchmark takes (tiny sizes for the smoke test, minutes)."""
+    name = module.rsplit(".", 1)[-1].removesuffix("_bench")
+    if name == "freshness":
+        return {"minutes": options.minutes}
+    if not options.smoke:
+        return {}
+    return {
+        "ingest": {"sizes": (100,)},
+        "memory": {"ticks": 20, "pilots": 50, "sample_every": 10},
+        "status": {"sizes": (20_000,), "repeats": 2},
+        "storage": {"ticks": 12, "pilots": 60},
+        "backfill": {"hours": (0.25,), "pilots": 40, "summaries": False},
+    }.get(name, {})
+
+
+def _parse_figures(quick: bool, server: PostgresServer, options: argparse.Namespace) -> list[dict]:
+    """bench/parse_bench.py's figures in the suite's shape (it needs no database)."""
+    from bench import parse_bench
+
+    return [
+        figure("parse", f"{row['pilots']:,} pilots: parse_snapshot (orjson)", row["parse_orjson_ms"], "ms",
+               ratio=row["stdlib_over_orjson"], ratio_label="stdlib json / orjson",
+               **{k: v for k, v in row.items() if k not in ("pilots", "parse_orjson_ms", "stdlib_over_orjson")})
+        for row in parse_bench.run(quick=quick or options.smoke)
+    ]
+
+
+def _detect_figures(quick: bool, server: PostgresServer, options: argparse.Namespace) -> list[dict]:
+    """bench/detect_bench.py's figures (movement detection in pure Python, no database)."""
+    from bench import detect_bench
+
+    return [
+        figure("detect", f"{row['measure']} over {row['points']:,} points", row["seconds"], "s",
+               **{k: v for k, v in row.items() if k not in ("measure", "seconds")},
+               **({"target": "< 30 s for ~1,000,000 positions"} if row["measure"] == "detect_movements" else {}))
+        for row in detect_bench.run(quick=quick or options.smoke)
+    ]
+
+
+BENCHMARKS: dict[str, Benchmark] = {
+    b.name: b
+    for b in (
+        Benchmark("parse", "feed snapshot parsing, orjson vs the standard library", _parse_figures),
+        Benchmark("ingest", "one snapshot: vatstats vs the old ORM pattern vs a bare COPY",
+                  _module_runner("bench.ingest_bench")),
+        Benchmark("memory", "resident memory over many consecutive ingest ticks", _module_runner("bench.memory_bench")),
+        Benchmark("storage", "compressed raw bytes vs JSON; parked positions not repeated",
+                  _module_runner("bench.storage_bench")),
+        Benchmark("status", "the status query on 1M / 10M position rows vs the old CROSS JOIN",
+                  _module_runner("bench.status_bench")),
+        Benchmark("detect", "movement detection over a day of ~1M positions (pure Python)", _detect_figures),
+        Benchmark("backfill", "movements (and summaries) backfilled over simulated days",
+                  _module_runner("bench.backfill_bench")),
+        Benchmark("freshness", "snapshot to stored, through Dagster's sensor, queue and run",
+                  _module_runner("bench.freshness_bench")),
+    )
+}
+# Needs `vatstats dev` for ten minutes: only in a full run, or when asked for by name.
+SLOW_BENCHMARKS = ("freshness",)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vatstats bench",
+        description="Run vatstats' benchmarks one after another, each in a throwaway database, and print "
+        "each figure with its ratio to a baseline measured in the same run. The table is also written as "
+        "JSON under bench/results/ with the commit and the machine. Benchmarks: "
+        + "; ".join(f"{b.name}: {b.summary}" for b in BENCHMARKS.values()) + ".",
+        epilog="examples:\n  vatstats bench --quick                 # a few minutes, freshness skipped\n"
+        "  vatstats bench                         # everything, about 25 minutes\n"
+        "  vatstats bench --only ingest,status --database-url postgresql://postgres@127.0.0.1:5432/postgres",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--quick", action="store_true",
+                        help="smaller sizes and fewer repeats; skips freshness unless named in --only")
+    parser.add_argument("--only", metavar="NAME[,NAME]",
+                        help=f"run only these benchmarks ({', '.join(BENCHMARKS)})")
+    parser.add_argument("--database-url", metavar="URL",
+                        help="PostgreSQL server for the throwaway databases (default VATSTATS_DATABASE_URL, "
+                        "else the embedded server)")
+    parser.add_argument("--minutes", type=float, default=10.0,
+                        help="how long the freshness benchmark runs the Dagster stack (default 10)")
+    parser.add_argument("--output", type=Path, default=RESULTS_DIR,
+                        help="folder for the results JSON (default bench/results)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny sizes, to check that every benchmark runs (figures meaningless; for tests)")
+    return parser
+
+
+class UsageError(Exception):
+    pass
+
+
+def selected(args: argparse.Namespace) -> list[Benchmark]:
+    if args.only:
+        names = [n.strip() for n in args.only.split(",") if n.strip()]
+        unknown = [n for n in names if n not in BENCHMARKS]
+        if unknown:
+            raise UsageError(f"--only names no benchmark called {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+        return [BENCHMARKS[n] for n in BENCHMARKS if n in names]
+    skip_slow = args.quick or args.smoke
+    return [b for b in BENCHMARKS.values() if not (skip_slow and b.name in SLOW_BENCHMARKS)]
+
+
+# ----- the record of a run ------------------------------------------------------------------------
+def _git(*args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine(server: PostgresServer) -> dict[str, Any]:
+    from bench.warehouse import server_version
+
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpu_model": _cpu_model(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "postgres": server_version(server),
+        "postgres_embedded": server.is_embedded,
+    }
+
+
+def format_figure(row: dict) -> str:
+    value = row["figure"]
+    if value is None:
+        return "-"
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}".rstrip("0").rstrip(".")
+    else:
+        text = str(value)
+    return f"{text} {row['unit']}".strip()
+
+
+def format_ratio(row: dict) -> str:
+    if row["ratio"] is None:
+        return ""
+    return f"{row['ratio']:,.1f}x  {row['ratio_label']}".strip()
+
+
+def table(figures: list[dict]) -> str:
+    rows = [("benchmark", "variant", "figure", "ratio vs baseline")]
+    rows += [(r["benchmark"], r["variant"], format_figure(r), format_ratio(r)) for r in figures]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = [f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}".rstrip() for r in rows]
+    lines.insert(1, "-" * max(len(line) for line in lines))
+    return "\n".join(lines)
+
+
+def markdown_table(figures: list[dict]) -> str:
+    lines = ["| benchmark | variant | figure | ratio vs baseline |", "|---|---|---:|---|"]
+    lines += [f"| {r['benchmark']} | {r['variant']} | {format_figure(r)} | {format_ratio(r)} |" for r in figures]
+    return "\n".join(lines)
+
+
+def write_results(output: Path, record: dict) -> Path:
+    output.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = output / f"{stamp}-{record['commit'] or 'unknown'}.json"
+    path.write_text(json.dumps(record, indent=2, default=str) + "\n")
+    return path
+
+
+# ----- the command -------------------------------------------------------------------------------
+def run_suite(args: argparse.Namespace, benchmarks: list[Benchmark], server: PostgresServer) -> tuple[list[dict], dict]:
+    figures: list[dict] = []
+    failures: dict[str, str] = {}
+    durations: dict[str, float] = {}
+    for benchmark in benchmarks:
+        print(f"vatstats bench: {benchmark.name}: {benchmark.summary}...", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        try:
+            produced = benchmark.runner(args.quick, server, args)
+        except Exception as error:  # one broken benchmark must not lose the others' figures
+            failures[benchmark.name] = f"{type(error).__name__}: {error}"
+            print(f"vatstats bench: {benchmark.name} failed: {failures[benchmark.name]}", file=sys.stderr)
+            traceback.print_exc(file=sys.stderr)
+            produced = []
+        durations[benchmark.name] = round(time.perf_counter() - started, 1)
+        figures += produced
+    return figures, {"failures": failures, "durations_s": durations}
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        benchmarks = selected(args)
+        from bench.warehouse import open_bench_server
+
+        server = open_bench_server(args.database_url)
+    except (UsageError, SettingsError) as error:
+        print(f"vatstats bench: error: {str(error).rstrip('.')}.", file=sys.stderr)
+        return 2
+    started_at = datetime.now(UTC)
+    try:
+        figures, outcome = run_suite(args, benchmarks, server)
+        record = {
+            "commit": _git("rev-parse", "--short", "HEAD"),
+            "tracked_changes": bool(_git("status", "--porcelain", "--untracked-files=no")),
+            "command": "vatstats bench " + " ".join(argv),
+            "quick": args.quick,
+            "smoke": args.smoke,
+            "started_at": started_at.isoformat(),
+            "finished_at": datetime.now(UTC).isoformat(),
+            "machine": machine(server),
+            "benchmarks": [b.name for b in benchmarks],
+            **outcome,
+            "figures": figures,
+        }
+    finally:
+        server.stop()
+    print()
+    print(table(figures))
+    path = write_results(args.output, record)
+    print(f"\nwritten to {path}")
+    if record["failures"]:
+        print(f"vatstats bench: {len(record['failures'])} benchmark(s) failed: {', '.join(record['failures'])}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
