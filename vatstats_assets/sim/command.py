@@ -88,7 +88,10 @@ def _check_truth_path(path: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:  # --help (0), or a usage error already printed as one sentence (2)
+        return stop.code if isinstance(stop.code, int) else 2
     try:
         start = _validated(args)
         if args.offline is not None:
@@ -103,10 +106,11 @@ def _offline(args: argparse.Namespace, start: datetime) -> int:
     from vatstats_assets.sim.offline import write_offline
 
     run = write_offline(
-        Path(args.offline), hours=args.hours, pilots=args.pilots, seed=args.seed, start=start, controllers=args.controllers
+        Path(args.offline), hours=args.hours, pilots=args.pilots, seed=args.seed, start=start, controllers=args.controllers,
+        progress=sys.stderr,
     )
     print(
-        f"vatstats simulate: wrote {run.snapshots} snapshots ({run.bytes_written / 1e6:.0f} MB gzipped) and "
+        f"vatstats simulate: wrote {run.snapshots} snapshots ({run.bytes_written / 1e6:.1f} MB gzipped) and "
         f"{run.directory / 'ground-truth.jsonl'} in {run.seconds:.1f} s: {run.departures} departures, "
         f"{run.arrivals} arrivals, {run.completed_flights} completed flights, {run.controller_sessions} controller sessions",
         file=sys.stderr,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import sys
 import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -72,9 +71,12 @@ def write_offline(
     seed: int,
     start: datetime,
     controllers: int | None = None,
-    progress: IO[str] | None = sys.stderr,
+    progress: IO[str] | None = None,
 ) -> OfflineRun:
-    """Write every 15 s snapshot of `hours` from `start` into `directory`, with ground-truth.jsonl beside them."""
+    """Write every 15 s snapshot of `hours` from `start` into `directory`, with ground-truth.jsonl beside them.
+
+    `progress`, when given (the command passes stderr), receives about 50 progress lines.
+    """
     if hours <= 0:
         raise SimulatorError("hours must be a positive number")
     target = Path(directory)

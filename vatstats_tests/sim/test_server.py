@@ -1,0 +1,193 @@
+"""The simulated feed over a real local socket, and every fault mode doing what it says."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import httpx
+import orjson
+import pytest
+
+from vatstats_assets.sim import FAULT_MODES, SimulatorError, SimulatorServer
+from vatstats_assets.sim.faults import OLDER_BY_SNAPSHOTS, OVERSIZED_BYTES
+
+# 3,000 simulated seconds per real second: a new snapshot every 5 ms, so "previous" and
+# "older" have history to serve within a fraction of a second.
+FAST = 3000.0
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[SimulatorServer]:
+    with SimulatorServer(port=0, speed=FAST, pilots=50, seed=1, slow_delay_s=0.3, timeout_delay_s=30.0) as server:
+        yield server
+
+
+def _get(url: str, *, timeout: float = 5.0, gzip_ok: bool = True) -> httpx.Response:
+    headers = {} if gzip_ok else {"Accept-Encoding": "identity"}
+    return httpx.get(url, timeout=timeout, headers=headers)
+
+
+def _update_index(sim: SimulatorServer, body: bytes) -> int:
+    """Which snapshot (tick index) a served body is."""
+    stamp = orjson.loads(body)["general"]["update_timestamp"]
+    for candidate in range(sim.current_tick().index, -1, -1):
+        if sim.simulation.tick(candidate).update_timestamp == stamp:
+            return candidate
+    raise AssertionError(f"{stamp} is not the update_timestamp of any snapshot served so far")
+
+
+def test_status_json_lists_the_data_url(sim: SimulatorServer) -> None:
+    status = _get(sim.status_url).json()
+    assert status["data"]["v3"] == [sim.data_url]
+    assert sim.data_url == f"http://127.0.0.1:{sim.port}/v3/vatsim-data.json"
+
+
+def test_data_url_serves_gzip_to_clients_that_accept_it(sim: SimulatorServer) -> None:
+    response = _get(sim.data_url)
+    assert response.headers["content-encoding"] == "gzip"
+    assert int(response.headers["content-length"]) < len(response.content)
+    snapshot = response.json()
+    assert snapshot["general"]["version"] == 3 and snapshot["pilots"]
+
+
+def test_data_url_serves_plain_json_to_clients_that_do_not(sim: SimulatorServer) -> None:
+    response = _get(sim.data_url, gzip_ok=False)
+    assert "content-encoding" not in response.headers
+    assert orjson.loads(response.content)["general"]["version"] == 3
+
+
+def test_snapshots_advance_with_simulated_time(sim: SimulatorServer) -> None:
+    first = _update_index(sim, _get(sim.data_url).content)
+    later = first
+    for _ in range(200):
+        later = _update_index(sim, _get(sim.data_url).content)
+        if later > first:
+            break
+    assert later > first
+
+
+def test_current_update_timestamp_is_what_the_data_url_serves(sim: SimulatorServer) -> None:
+    before = sim.current_update_timestamp()
+    body = _get(sim.data_url).content
+    after = sim.current_update_timestamp()
+    assert before <= sim.simulation.tick(_update_index(sim, body)).moment <= after
+
+
+def test_http500_fault_answers_500(sim: SimulatorServer) -> None:
+    assert _get(sim.data_url + "?fault=http500").status_code == 500
+
+
+def test_http429_fault_answers_429_with_retry_after_7(sim: SimulatorServer) -> None:
+    response = _get(sim.data_url + "?fault=http429")
+    assert response.status_code == 429 and response.headers["retry-after"] == "7"
+
+
+def test_slow_fault_answers_late_but_answers(sim: SimulatorServer) -> None:
+    with pytest.raises(httpx.ReadTimeout):
+        _get(sim.data_url + "?fault=slow", timeout=0.1)
+    assert _get(sim.data_url + "?fault=slow", timeout=10).status_code == 200
+
+
+def test_timeout_fault_never_answers_within_a_client_timeout(sim: SimulatorServer) -> None:
+    with pytest.raises(httpx.ReadTimeout):
+        _get(sim.data_url + "?fault=timeout", timeout=0.3)
+
+
+def test_truncated_fault_cuts_the_json_in_half(sim: SimulatorServer) -> None:
+    body = _get(sim.data_url + "?fault=truncated").content
+    whole = _get(sim.data_url).content
+    assert body.startswith(b'{"general":') and 0.3 * len(whole) < len(body) < 0.7 * len(whole)
+    with pytest.raises(orjson.JSONDecodeError):
+        orjson.loads(body)
+
+
+def test_invalid_json_fault_serves_an_html_page_as_json(sim: SimulatorServer) -> None:
+    response = _get(sim.data_url + "?fault=invalid_json")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/json")
+    with pytest.raises(orjson.JSONDecodeError):
+        orjson.loads(response.content)
+
+
+def test_empty_fault_serves_an_empty_body(sim: SimulatorServer) -> None:
+    response = _get(sim.data_url + "?fault=empty")
+    assert response.status_code == 200 and response.content == b""
+
+
+def test_oversized_fault_serves_40_mib_of_valid_json(sim: SimulatorServer) -> None:
+    raw = httpx.get(sim.data_url + "?fault=oversized", timeout=10)
+    assert len(raw.content) == OVERSIZED_BYTES
+    assert orjson.loads(raw.content)["general"]["version"] == 3
+
+
+def test_previous_fault_serves_the_snapshot_before_the_current_one(sim: SimulatorServer) -> None:
+    before = sim.current_tick().index
+    served = _update_index(sim, _get(sim.data_url + "?fault=previous").content)
+    after = sim.current_tick().index
+    assert before - 1 <= served <= after - 1
+
+
+def test_older_fault_serves_a_snapshot_from_five_minutes_before(sim: SimulatorServer) -> None:
+    before = sim.current_tick().index
+    assert before >= OLDER_BY_SNAPSHOTS
+    served = _update_index(sim, _get(sim.data_url + "?fault=older").content)
+    after = sim.current_tick().index
+    assert before - OLDER_BY_SNAPSHOTS <= served <= after - OLDER_BY_SNAPSHOTS
+
+
+def test_extra_fields_fault_adds_unknown_keys_at_every_level(sim: SimulatorServer) -> None:
+    snapshot = _get(sim.data_url + "?fault=extra_fields").json()
+    with_plan = next(p for p in snapshot["pilots"] if p["flight_plan"])
+    for record in (snapshot, snapshot["general"], with_plan, with_plan["flight_plan"], snapshot["controllers"][0],
+                   snapshot["servers"][0], snapshot["facilities"][0]):
+        assert any(key.startswith("sim_unknown") for key in record)
+
+
+def test_missing_optional_fault_drops_the_newer_fields(sim: SimulatorServer) -> None:
+    snapshot = _get(sim.data_url + "?fault=missing_optional").json()
+    assert all("military_rating" not in p for p in snapshot["pilots"])
+    assert all("assigned_transponder" not in p["flight_plan"] for p in snapshot["pilots"] if p["flight_plan"])
+    assert all("is_sweatbox" not in s and "client_connections_allowed" not in s for s in snapshot["servers"])
+    assert all(c["text_atis"] is None for c in snapshot["controllers"] + snapshot["atis"])
+
+
+def test_every_fault_mode_has_a_test_here() -> None:
+    tests = [name for name in globals() if name.startswith("test_")]
+    assert [mode for mode in FAULT_MODES if not any(mode in name for name in tests)] == []
+
+
+def test_set_fault_applies_to_every_data_request_until_cleared(sim: SimulatorServer) -> None:
+    sim.set_fault("http500")
+    try:
+        assert [_get(sim.data_url).status_code for _ in range(2)] == [500, 500]
+        assert _get(sim.status_url).status_code == 200  # discovery keeps working
+    finally:
+        sim.set_fault(None)
+    assert _get(sim.data_url).status_code == 200
+
+
+def test_unknown_fault_mode_is_a_bad_request(sim: SimulatorServer) -> None:
+    response = _get(sim.data_url + "?fault=meltdown")
+    assert response.status_code == 400 and "meltdown" in response.json()["error"]
+    with pytest.raises(ValueError, match="unknown fault mode"):
+        sim.set_fault("meltdown")
+
+
+def test_a_port_in_use_is_a_clear_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(SimulatorError, match=f"cannot listen on 127.0.0.1:{port}"):
+            SimulatorServer(port=port, pilots=5).start()
+
+
+def test_ground_truth_is_written_while_serving_and_closed_on_stop(tmp_path) -> None:
+    path = tmp_path / "truth.jsonl"
+    with SimulatorServer(port=0, speed=FAST, pilots=30, seed=2, truth_path=path) as server:
+        for _ in range(100):
+            if path.stat().st_size:
+                break
+            _get(server.data_url)
+    events = {orjson.loads(line)["event"] for line in path.read_bytes().splitlines()}
+    assert "controller_session" in events and events & {"departure", "arrival"}
