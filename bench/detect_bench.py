@@ -38,23 +38,41 @@ from vatstats_tests.core.tracks import Flight, airline_flight  # noqa: E402
 
 DAY_START = datetime(2026, 11, 20, tzinfo=timezone.utc)
 ROUTES = [
-    ("YSSY", "YMML"), ("YMML", "YBBN"), ("YBBN", "YSSY"), ("YSSY", "NZAA"), ("NZAA", "NZWN"),
-    ("NZWN", "NZCH"), ("YPPH", "YPAD"), ("YPAD", "YMML"), ("YSCB", "YSSY"), ("YBCS", "YBBN"),
-    ("EGLL", "EDDF"), ("EDDF", "LFPG"), ("KJFK", "KBOS"), ("KDEN", "KLAX"), ("RJTT", "RJBB"),
-    ("WSSS", "WMKK"), ("OMDB", "OTHH"), ("LEMD", "LEBL"), ("CYYZ", "CYUL"), ("SBGR", "SBRJ"),
+    ("YSSY", "YMML"),
+    ("YMML", "YBBN"),
+    ("YBBN", "YSSY"),
+    ("YSSY", "NZAA"),
+    ("NZAA", "NZWN"),
+    ("NZWN", "NZCH"),
+    ("YPPH", "YPAD"),
+    ("YPAD", "YMML"),
+    ("YSCB", "YSSY"),
+    ("YBCS", "YBBN"),
+    ("EGLL", "EDDF"),
+    ("EDDF", "LFPG"),
+    ("KJFK", "KBOS"),
+    ("KDEN", "KLAX"),
+    ("RJTT", "RJBB"),
+    ("WSSS", "WMKK"),
+    ("OMDB", "OTHH"),
+    ("LEMD", "LEBL"),
+    ("CYYZ", "CYUL"),
+    ("SBGR", "SBRJ"),
 ]
 CIRCUIT_FIELDS = ["YMMB", "YSBK", "YBAF", "NZAR", "EGKB", "KPAO"]
 
 
 def template_tracks() -> list[tuple[TrackPoint, ...]]:
     """Whole tracks flown once; connections are cut from them."""
-    tracks = []
+    tracks: list[tuple[TrackPoint, ...]] = []
     start = DAY_START
     for origin, destination in ROUTES:
         tracks.append(tuple(airline_flight(origin, destination, start, sample_phase_s=len(tracks) % 15).samples))
     for index, field in enumerate(CIRCUIT_FIELDS):
         flight = Flight(field, start, sample_phase_s=index)
-        flight.park(240).taxi(180, 10.0, heading=90.0).take_off(heading=90.0, rotate_kt=60.0, climb_fpm=700.0, to_agl=500.0)
+        flight.park(240).taxi(180, 10.0, heading=90.0).take_off(
+            heading=90.0, rotate_kt=60.0, climb_fpm=700.0, to_agl=500.0
+        )
         for _ in range(4):
             flight.climb_out(90.0, 2.5, 1000.0, speed_kt=90.0).climb_out(270.0, 2.5, 1000.0, speed_kt=90.0)
             flight.touch_and_go(field, approach_kt=75.0)
@@ -79,7 +97,11 @@ def build_day(connections: int, rng: random.Random) -> list[Connection]:
             TrackPoint(p.observed_at + shift, p.latitude, p.longitude, p.altitude_ft, p.groundspeed_kt)
             for p in template[first : first + length]
         )
-        day.append(Connection(2_000_000 + cid, f"BEN{cid}", points[0].observed_at - timedelta(seconds=30), "B738", None, None, points))
+        day.append(
+            Connection(
+                2_000_000 + cid, f"BEN{cid}", points[0].observed_at - timedelta(seconds=30), "B738", None, None, points
+            )
+        )
     return day
 
 
@@ -92,7 +114,7 @@ def best_s(action: Callable[[], object], repeats: int) -> tuple[float, object]:
     return fastest, result
 
 
-def run(quick: bool = False) -> list[dict]:
+def run(quick: bool = False) -> list[dict[str, object]]:
     """Time detection over one constructed day; one dict of figures per measurement."""
     connection_count = 1_000 if quick else 10_000
     repeats = 1 if quick else 3
@@ -101,13 +123,13 @@ def run(quick: bool = False) -> list[dict]:
     day = build_day(connection_count, random.Random(20261120))
     build_s = time.perf_counter() - started
     points = sum(len(c.points) for c in day)
-    window = {"window_start": DAY_START, "window_end": DAY_START + timedelta(days=1)}
+    day_end = DAY_START + timedelta(days=1)
 
     results = []
     for name, action in (
         ("stitch_reconnects", lambda: stitch_reconnects(day)),
-        ("detect_movements", lambda: detect_movements(day, airports, **window)),
-        ("completed_flights", lambda: completed_flights(day, airports, **window)),
+        ("detect_movements", lambda: detect_movements(day, airports, window_start=DAY_START, window_end=day_end)),
+        ("completed_flights", lambda: completed_flights(day, airports, window_start=DAY_START, window_end=day_end)),
     ):
         seconds, output = best_s(action, repeats)
         results.append(

@@ -95,9 +95,15 @@ def _flights_of(
         elif phase.state is AircraftState.GROUND and first_airborne >= 0:
             touchdown = transition_into.get(phase.first)
             is_last = phase is trace.phases[-1]
-            if touchdown is not None and touchdown.airport is not None and (is_last or _came_to_stop(trace, phase, rules)):
+            if (
+                touchdown is not None
+                and touchdown.airport is not None
+                and (is_last or _came_to_stop(trace, phase, rules))
+            ):
                 flights.append(
-                    _completed_flight(trace, rules, rules_by_connection, takeoff, origin, first_airborne, touchdown, phase)
+                    _completed_flight(
+                        trace, rules, rules_by_connection, takeoff, origin, first_airborne, touchdown, phase
+                    )
                 )
                 takeoff, origin, first_airborne = None, None, -1
             elif touchdown is not None and touchdown.airport is None:
@@ -121,6 +127,7 @@ def _completed_flight(
     connection = touchdown.connection
     arrival = touchdown.airport.icao
     filed_arrival = connection.filed_arrival
+    filed_code = (filed_arrival or "").strip().upper()
     departure = takeoff.airport.icao if takeoff is not None and takeoff.airport is not None else None
     last_airborne = touchdown.last_before
     airborne_minutes = (touchdown.at - takeoff.at).total_seconds() / 60.0 if takeoff is not None else None
@@ -141,7 +148,7 @@ def _completed_flight(
         airborne_minutes=airborne_minutes,
         distance_nm=_distance_flown(trace, takeoff, first_airborne, touchdown),
         max_altitude_ft=max(points[k].altitude_ft for k in range(first_airborne, last_airborne + 1)),
-        diverted=bool(filed_arrival) and filed_arrival.strip().upper() != arrival,
+        diverted=filed_code != "" and filed_code != arrival,
     )
 
 
@@ -196,9 +203,7 @@ def _distance_flown(trace: ChainTrace, takeoff: Transition | None, first_airborn
     total = 0.0
     start = first_airborne
     if takeoff is not None:
-        total += _segment_nm(trace, takeoff.last_before) * _share(
-            trace, takeoff.last_before, takeoff.at, after=True
-        )
+        total += _segment_nm(trace, takeoff.last_before) * _share(trace, takeoff.last_before, takeoff.at, after=True)
         start = takeoff.first_after
     for k in range(start, touchdown.last_before):
         a, b = points[k], points[k + 1]

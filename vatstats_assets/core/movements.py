@@ -371,7 +371,9 @@ class _Tracer:
                 at = self._liftoff_time(last_ground)
                 first_after = last_ground + 1
                 transitions.append(
-                    Transition("takeoff", at, last_ground, first_after, ground_airport, self._connection_at(at, first_after))
+                    Transition(
+                        "takeoff", at, last_ground, first_after, ground_airport, self._connection_at(at, first_after)
+                    )
                 )
                 phase_starts.append((AIRBORNE, first_after))
                 state, streak = AIRBORNE, -1

@@ -89,6 +89,11 @@ def controller_days(
 def _sessions(conns: Iterable[ControllerConnection], max_gap: timedelta) -> list[_Session]:
     by_position: dict[tuple[str, int], list[ControllerConnection]] = {}
     for connection in conns:
+        if connection.logon_time.tzinfo is None or connection.last_seen.tzinfo is None:
+            raise ValueError(
+                f"Controller connection {connection.callsign} ({connection.cid}) has times without a timezone;"
+                " give them as timezone-aware UTC datetimes."
+            )
         by_position.setdefault((connection.callsign, connection.cid), []).append(connection)
 
     sessions: list[_Session] = []

@@ -30,16 +30,23 @@ def test_normal_flight_is_completed_with_its_times_distance_and_altitude() -> No
     assert completed.airborne_minutes is not None
     assert abs(completed.airborne_minutes - (landing - takeoff).total_seconds() / 60) < 0.2
     # The aircraft left the gate after 5 minutes parked, and parked again after 3 minutes of taxi.
-    assert completed.off_block_at is not None and seconds_apart(completed.off_block_at, flight.start + timedelta(minutes=5)) <= 15
+    assert (
+        completed.off_block_at is not None
+        and seconds_apart(completed.off_block_at, flight.start + timedelta(minutes=5)) <= 15
+    )
     assert completed.on_block_at is not None and completed.on_block_at - landing > timedelta(minutes=3)
     assert completed.max_altitude_ft == 33000
-    great_circle = haversine_nm(airport("YSSY").latitude, airport("YSSY").longitude, airport("YMML").latitude, airport("YMML").longitude)
+    great_circle = haversine_nm(
+        airport("YSSY").latitude, airport("YSSY").longitude, airport("YMML").latitude, airport("YMML").longitude
+    )
     assert great_circle - 5 < completed.distance_nm < great_circle + 10
 
 
 def test_touch_and_goes_belong_to_one_completed_flight_that_ends_with_the_full_stop() -> None:
     flight = Flight("YMMB", utc("2026-11-20 03:00:00"))
-    flight.park(120).taxi(120, 10.0, heading=170.0).take_off(heading=170.0, rotate_kt=60.0, climb_fpm=700.0, to_agl=500.0)
+    flight.park(120).taxi(120, 10.0, heading=170.0).take_off(
+        heading=170.0, rotate_kt=60.0, climb_fpm=700.0, to_agl=500.0
+    )
     for _ in range(2):
         flight.climb_out(170.0, 3.0, 1000.0, speed_kt=90.0).climb_out(350.0, 2.0, 1000.0, speed_kt=90.0)
         flight.touch_and_go("YMMB")
@@ -77,7 +84,9 @@ def test_flight_with_a_reconnect_is_one_completed_flight_in_the_landing_connecti
     flight = airline_flight("YSSY", "YMML", utc("2026-11-20 09:00:00"))
     drop = flight.truth[0].at + timedelta(minutes=30)
     first = flight.connection(filed=("YSSY", "YMML"), until=drop)
-    second = flight.connection(filed=("YSSY", "YMML"), since=drop + timedelta(minutes=2), logon_time=drop + timedelta(minutes=1))
+    second = flight.connection(
+        filed=("YSSY", "YMML"), since=drop + timedelta(minutes=2), logon_time=drop + timedelta(minutes=1)
+    )
     (completed,) = flights(first, second, flight_rules={(second.cid, second.callsign, second.logon_time): "I"})
     assert completed.logon_time == second.logon_time
     assert completed.flight_rules == "I"
@@ -105,7 +114,9 @@ def test_landing_whose_track_ends_on_the_runway_completes_the_flight() -> None:
 
 def test_touch_and_go_cut_off_before_the_window_ends_is_completed_only_if_the_track_ends_there() -> None:
     flight = Flight("YMMB", utc("2026-11-20 03:00:00"))
-    flight.park(120).taxi(120, 10.0, heading=170.0).take_off(heading=170.0, rotate_kt=60.0, climb_fpm=700.0, to_agl=500.0)
+    flight.park(120).taxi(120, 10.0, heading=170.0).take_off(
+        heading=170.0, rotate_kt=60.0, climb_fpm=700.0, to_agl=500.0
+    )
     flight.climb_out(170.0, 3.0, 1000.0, speed_kt=90.0).climb_out(350.0, 2.0, 1000.0, speed_kt=90.0)
     flight.touch_and_go("YMMB").climb_out(350.0, 6.0, 1000.0, speed_kt=90.0)
     whole = flight.connection()
@@ -113,4 +124,3 @@ def test_touch_and_go_cut_off_before_the_window_ends_is_completed_only_if_the_tr
     touchdown = flight.truth[1].at
     cut = replace(whole, points=tuple(p for p in whole.points if p.observed_at <= touchdown + timedelta(seconds=15)))
     assert [f.arrival for f in flights(cut)] == ["YMMB"]
-

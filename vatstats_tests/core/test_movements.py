@@ -39,7 +39,7 @@ def summary(movements: list[Movement]) -> list[tuple[str, str]]:
 
 def assert_matches_truth(movements: list[Movement], flight: Flight, tolerance_s: float = 15.0) -> None:
     assert summary(movements) == [(e.movement_type, e.airport) for e in flight.truth]
-    for movement, event in zip(movements, flight.truth):
+    for movement, event in zip(movements, flight.truth, strict=True):
         assert seconds_apart(movement.at, event.at) <= tolerance_s, (movement, event)
 
 
@@ -72,7 +72,10 @@ def test_touch_and_go_is_an_arrival_and_a_departure_at_the_airport() -> None:
     flight.land("YMMB", approach_kt=70.0)
     movements = detect(flight.connection(callsign="VH-ABC", filed=("YMMB", "YMMB"), aircraft_type="C172"))
     assert summary(movements) == [
-        ("departure", "YMMB"), ("arrival", "YMMB"), ("departure", "YMMB"), ("arrival", "YMMB"),
+        ("departure", "YMMB"),
+        ("arrival", "YMMB"),
+        ("departure", "YMMB"),
+        ("arrival", "YMMB"),
     ]
     assert_matches_truth(movements, flight, tolerance_s=10.0)
 
@@ -204,9 +207,7 @@ def test_takeoff_seconds_before_midnight_is_counted_on_exactly_one_day(seconds_b
     flight.park(600 - 60 - 240 - roll - seconds_before_midnight)
     flight.take_off(heading=160.0).fly_to("YMML")
     full = flight.connection(filed=("YSSY", "YMML"))
-    counted = [
-        len(detect(full, start=day, end=day + timedelta(days=1))) for day in (DAY_START, DAY_END)
-    ]
+    counted = [len(detect(full, start=day, end=day + timedelta(days=1))) for day in (DAY_START, DAY_END)]
     assert sum(counted) == 1
 
 
@@ -259,7 +260,13 @@ def test_off_field_landing_is_not_counted() -> None:
     # Glide into a paddock 40 nm west of Sydney: the track ends there, far from any airport.
     point = flight.samples[-1]
     paddock = [
-        TrackPoint(point.observed_at + timedelta(seconds=15 * k), point.latitude, point.longitude - 0.01 * k, max(1500, 2000 - 150 * k), 60 if k < 5 else 0)
+        TrackPoint(
+            point.observed_at + timedelta(seconds=15 * k),
+            point.latitude,
+            point.longitude - 0.01 * k,
+            max(1500, 2000 - 150 * k),
+            60 if k < 5 else 0,
+        )
         for k in range(1, 12)
     ]
     flight.samples.extend(paddock)
@@ -307,7 +314,9 @@ def test_helicopter_between_small_fields_counts_departure_and_arrival() -> None:
 
 def test_vfr_circuits_at_a_small_field_count_every_touch_and_go() -> None:
     flight = Flight("YMMB", utc("2026-11-20 23:00:00"))
-    flight.park(180).taxi(180, 10.0, heading=350.0).take_off(heading=350.0, rotate_kt=60.0, climb_fpm=700.0, to_agl=500.0)
+    flight.park(180).taxi(180, 10.0, heading=350.0).take_off(
+        heading=350.0, rotate_kt=60.0, climb_fpm=700.0, to_agl=500.0
+    )
     for _ in range(3):
         flight.climb_out(350.0, 2.5, 1000.0, speed_kt=90.0).climb_out(170.0, 2.5, 1000.0, speed_kt=90.0)
         flight.touch_and_go("YMMB", approach_kt=75.0)
@@ -315,7 +324,8 @@ def test_vfr_circuits_at_a_small_field_count_every_touch_and_go() -> None:
     flight.land("YMMB", approach_kt=70.0)
     movements = detect(
         flight.connection(callsign="VH-XYZ", filed=(None, None), aircraft_type="C172"),
-        start=DAY_START, end=DAY_END + timedelta(days=1),
+        start=DAY_START,
+        end=DAY_END + timedelta(days=1),
     )
     assert_matches_truth(movements, flight, tolerance_s=10.0)
     assert len(movements) == 8
@@ -325,14 +335,18 @@ def test_vfr_circuits_at_a_small_field_count_every_touch_and_go() -> None:
 def test_gap_in_data_during_cruise_keeps_one_departure_and_one_arrival() -> None:
     flight = airline_flight("YSSY", "YMML", utc("2026-11-20 06:00:00"))
     takeoff = flight.truth[0].at
-    gapped = without(flight.connection(filed=("YSSY", "YMML")), takeoff + timedelta(minutes=15), takeoff + timedelta(minutes=35))
+    gapped = without(
+        flight.connection(filed=("YSSY", "YMML")), takeoff + timedelta(minutes=15), takeoff + timedelta(minutes=35)
+    )
     assert_matches_truth(detect(gapped), flight)
 
 
 def test_gap_in_data_across_the_landing_still_counts_the_arrival_at_the_right_airport() -> None:
     flight = airline_flight("YSSY", "YMML", utc("2026-11-20 06:00:00"))
     landing = flight.truth[1].at
-    gapped = without(flight.connection(filed=("YSSY", "YMML")), landing - timedelta(minutes=3), landing + timedelta(minutes=2))
+    gapped = without(
+        flight.connection(filed=("YSSY", "YMML")), landing - timedelta(minutes=3), landing + timedelta(minutes=2)
+    )
     movements = detect(gapped)
     assert summary(movements) == [("departure", "YSSY"), ("arrival", "YMML")]
     assert seconds_apart(movements[1].at, landing) <= 5 * 60

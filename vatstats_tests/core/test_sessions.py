@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
+
 from vatstats_assets.core.sessions import ControllerConnection, ControllerDay, controller_days, merge_sessions
 
 DAY_1 = date(2026, 11, 20)
@@ -12,7 +14,9 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
 
 
-def connection(logon: str, last_seen: str, callsign: str = "ML-SNO_CTR", cid: int = 1234, facility: int = 6, rating: int = 5) -> ControllerConnection:
+def connection(
+    logon: str, last_seen: str, callsign: str = "ML-SNO_CTR", cid: int = 1234, facility: int = 6, rating: int = 5
+) -> ControllerConnection:
     return ControllerConnection(callsign, cid, at(logon), at(last_seen), facility, rating)
 
 
@@ -66,7 +70,9 @@ def test_reconnects_merge_only_on_the_same_callsign_and_cid() -> None:
     ]
     assert len(merge_sessions(conns)) == 3
     assert [(d.callsign, d.cid, d.sessions) for d in controller_days(conns, day=DAY_1)] == [
-        ("ML-SNO_APP", 1234, 1), ("ML-SNO_CTR", 999, 1), ("ML-SNO_CTR", 1234, 1),
+        ("ML-SNO_APP", 1234, 1),
+        ("ML-SNO_CTR", 999, 1),
+        ("ML-SNO_CTR", 1234, 1),
     ]
 
 
@@ -111,3 +117,9 @@ def test_custom_gap_is_respected() -> None:
     ]
     assert len(merge_sessions(conns, max_gap=timedelta(minutes=10))) == 1
     assert merge_sessions([]) == [] and controller_days([], day=DAY_1) == []
+
+
+def test_times_without_a_timezone_are_rejected_in_one_sentence() -> None:
+    naive = ControllerConnection("ML-SNO_CTR", 1234, datetime(2026, 11, 20, 10), datetime(2026, 11, 20, 11), 6, 5)
+    with pytest.raises(ValueError, match="timezone-aware"):
+        controller_days([naive], day=DAY_1)

@@ -109,7 +109,9 @@ class Flight:
         self.gs = 0.0
         return self
 
-    def take_off(self, heading: float = 0.0, rotate_kt: float = 150.0, climb_fpm: float = 2200.0, to_agl: float = 3000.0) -> Flight:
+    def take_off(
+        self, heading: float = 0.0, rotate_kt: float = 150.0, climb_fpm: float = 2200.0, to_agl: float = 3000.0
+    ) -> Flight:
         """Take-off roll accelerating 3 kt/s, lift-off at `rotate_kt`, climb to `to_agl`."""
         self.heading = heading
         while self.gs < rotate_kt:
@@ -129,7 +131,9 @@ class Flight:
 
     # -- in the air ------------------------------------------------------------------------------
 
-    def climb_out(self, heading: float, distance_nm: float, agl: float, speed_kt: float = 160.0, climb_fpm: float = 1000.0) -> Flight:
+    def climb_out(
+        self, heading: float, distance_nm: float, agl: float, speed_kt: float = 160.0, climb_fpm: float = 1000.0
+    ) -> Flight:
         """Fly `distance_nm` on a heading while climbing (or holding) towards `agl` ft above the last field."""
         self.heading = heading
         self.gs = speed_kt
@@ -142,7 +146,14 @@ class Flight:
             self._tick()
         return self
 
-    def fly_to(self, destination: str, cruise_ft: float = 33000.0, cruise_kt: float = 450.0, final_nm: float = 10.0, climb_fpm: float = 2200.0) -> Flight:
+    def fly_to(
+        self,
+        destination: str,
+        cruise_ft: float = 33000.0,
+        cruise_kt: float = 450.0,
+        final_nm: float = 10.0,
+        climb_fpm: float = 2200.0,
+    ) -> Flight:
         """Climb to cruise, fly the great circle and descend on a 3 degree path until `final_nm` out."""
         target = airport(destination)
         while True:
@@ -179,7 +190,9 @@ class Flight:
                 return False
             self._tick()
 
-    def land(self, destination: str, approach_kt: float = 140.0, taxi_seconds: int = 180, park_seconds: int = 300) -> Flight:
+    def land(
+        self, destination: str, approach_kt: float = 140.0, taxi_seconds: int = 180, park_seconds: int = 300
+    ) -> Flight:
         """Final approach, touchdown, roll-out braking 3 kt/s, taxi in and park."""
         target = airport(destination)
         self._approach(target, approach_kt, stop_agl=None)
@@ -189,7 +202,14 @@ class Flight:
         self.taxi(taxi_seconds, 15.0)
         return self.park(park_seconds)
 
-    def touch_and_go(self, destination: str, approach_kt: float = 90.0, roll_seconds: int = 8, rotate_kt: float = 65.0, climb_fpm: float = 700.0) -> Flight:
+    def touch_and_go(
+        self,
+        destination: str,
+        approach_kt: float = 90.0,
+        roll_seconds: int = 8,
+        rotate_kt: float = 65.0,
+        climb_fpm: float = 700.0,
+    ) -> Flight:
         target = airport(destination)
         self._approach(target, approach_kt, stop_agl=None)
         for _ in range(roll_seconds):
@@ -204,7 +224,9 @@ class Flight:
             self._tick()
         return self
 
-    def go_around(self, destination: str, decision_agl: float = 200.0, approach_kt: float = 140.0, climb_fpm: float = 1500.0) -> Flight:
+    def go_around(
+        self, destination: str, decision_agl: float = 200.0, approach_kt: float = 140.0, climb_fpm: float = 1500.0
+    ) -> Flight:
         """Approach down to `decision_agl`, then climb away to 2,000 ft without touching down."""
         target = airport(destination)
         touched = self._approach(target, approach_kt, stop_agl=decision_agl)
@@ -267,7 +289,9 @@ class Flight:
     ) -> Connection:
         """The samples in [since, until) as one connection (logged on just before its first sample)."""
         points = tuple(
-            p for p in self.samples if (since is None or p.observed_at >= since) and (until is None or p.observed_at < until)
+            p
+            for p in self.samples
+            if (since is None or p.observed_at >= since) and (until is None or p.observed_at < until)
         )
         if logon_time is None:
             logon_time = (points[0].observed_at if points else self.start) - timedelta(seconds=20)
@@ -278,8 +302,13 @@ def without(connection: Connection, since: datetime, until: datetime) -> Connect
     """The connection with a data gap: no samples in [since, until)."""
     points = tuple(p for p in connection.points if not since <= p.observed_at < until)
     return Connection(
-        connection.cid, connection.callsign, connection.logon_time, connection.aircraft_type,
-        connection.filed_departure, connection.filed_arrival, points,
+        connection.cid,
+        connection.callsign,
+        connection.logon_time,
+        connection.aircraft_type,
+        connection.filed_departure,
+        connection.filed_arrival,
+        points,
     )
 
 
@@ -289,8 +318,13 @@ def replace_altitude(connection: Connection, index: int, altitude_ft: int) -> Co
     p = points[index]
     points[index] = TrackPoint(p.observed_at, p.latitude, p.longitude, altitude_ft, p.groundspeed_kt)
     return Connection(
-        connection.cid, connection.callsign, connection.logon_time, connection.aircraft_type,
-        connection.filed_departure, connection.filed_arrival, tuple(points),
+        connection.cid,
+        connection.callsign,
+        connection.logon_time,
+        connection.aircraft_type,
+        connection.filed_departure,
+        connection.filed_arrival,
+        tuple(points),
     )
 
 
@@ -298,7 +332,10 @@ def airline_flight(origin: str, destination: str, start: datetime, **options: ob
     """Gate, taxi out, take-off, cruise, approach, landing, taxi in, park: a whole airline flight."""
     flight = Flight(origin, start, **options)  # type: ignore[arg-type]
     first_leg = initial_bearing_deg(
-        airport(origin).latitude, airport(origin).longitude, airport(destination).latitude, airport(destination).longitude
+        airport(origin).latitude,
+        airport(origin).longitude,
+        airport(destination).latitude,
+        airport(destination).longitude,
     )
     flight.park(300).taxi(420, 15.0, heading=(first_leg + 180.0) % 360.0).park(60)
     flight.take_off(heading=first_leg).fly_to(destination).land(destination)
