@@ -68,6 +68,8 @@ def _window_text(window: dg.TimeWindow) -> str:
 
 def feed_sensor_stopped(instance: dg.DagsterInstance) -> bool:
     """Whether someone stopped the feed sensor (it runs by default, so no stored state means on)."""
+    if instance.schedule_storage is None:  # an ephemeral instance (tests, `dg.materialize`) keeps no sensor state
+        return False
     return any(
         state.name == vatsim_feed_sensor.name and state.status.value == "STOPPED"
         for state in instance.all_instigator_state()
