@@ -59,7 +59,7 @@ def _module_options(module: str, options: argparse.Namespace) -> dict[str, Any]:
     return {
         "ingest": {"sizes": (100,)},
         "memory": {"ticks": 20, "pilots": 50, "sample_every": 10},
-        "status": {"sizes": (20_000,), "repeats": 2},
+        "status": {"sizes": (20_000,), "repeats": 2, "baseline_timeout_s": 1},
         "storage": {"ticks": 12, "pilots": 60},
         "backfill": {"hours": (0.25,), "pilots": 40, "summaries": False},
     }.get(name, {})
