@@ -30,8 +30,8 @@ class MovementRules:
 
     ground_min_agl_ft: float = -250.0
     """At least this high above field elevation (i.e. at most 250 ft below it) a sample can be on
-    that field: real readings went 103 ft under; an aircraft farther below a hilltop strip is
-    flying past it, not parked on it."""
+    that field: real readings went 103 ft under; an aircraft farther below its nearest field (a
+    hilltop strip above a valley) is flying past it, not standing on it."""
 
     flare_min_drop_ft: float = 30.0
     """A sample in the ground band whose next sample is lower by more than this was still on short
@@ -69,7 +69,9 @@ class MovementRules:
     # --- taxi, stops, blocks ------------------------------------------------------------------
     taxi_max_gs_kt: float = 40.0
     """Taxi speeds stay below 40 kt (fast taxi included). A landing whose roll slows to this speed
-    came to a full stop (a touch-and-go never slows below ~50 kt); it ends a completed flight."""
+    came to a full stop (a touch-and-go never slows below ~50 kt); it ends a completed flight. An
+    aircraft on the ground at this speed or slower that reads the elevation of another field has
+    been moved there (repositioned), and departs from there."""
 
     stationary_max_gs_kt: float = 5.0
     """At or below this groundspeed an aircraft is standing still (holding, parked): feed

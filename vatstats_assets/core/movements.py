@@ -306,6 +306,7 @@ class _Tracer:
         ground_min = rules.ground_min_agl_ft
         airborne_min = rules.airborne_min_agl_ft
         touchdown_max_gs = rules.touchdown_max_gs_kt
+        taxi_max_gs = rules.taxi_max_gs_kt
         confirm = max(1, rules.airborne_confirm_samples)
         # Above these altitudes no airport on Earth is near: no look-up is needed to decide.
         above_every_landing = airports.highest_elevation_ft + ground_max
@@ -356,7 +357,7 @@ class _Tracer:
                     continue
                 # Out of the ground band of the field it stood at. Standing at another field now
                 # (moved there without flying, e.g. repositioned by the simulator)? Then that one.
-                airport = self._ground_airport(point)
+                airport = self._ground_airport(point) if point.groundspeed_kt <= taxi_max_gs else None
                 if airport is not None and airport is not ground_airport:
                     ground_airport, ground_elevation = airport, airport.elevation_ft
                     last_ground, streak = i, -1
