@@ -43,17 +43,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=8765, help="port to listen on; 0 picks a free one (default: 8765)")
     parser.add_argument("--speed", type=float, default=1.0,
                         help="simulated seconds per real second; 60 = a new snapshot every 0.25 s (default: 1)")
-    parser.add_argument("--pilots", type=int, default=1500, help="pilots online at any time, on average (default: 1500)")
+    parser.add_argument("--pilots", type=int, default=1500,
+                        help="pilots online at any time, on average (default: 1500)")
     parser.add_argument("--controllers", type=int, default=None,
                         help="controllers and observers online on average (default: one per 12.5 pilots, 120 for 1500)")
-    parser.add_argument("--seed", type=int, default=7, help="random seed: same seed and arguments, same bytes (default: 7)")
+    parser.add_argument("--seed", type=int, default=7,
+                        help="random seed: same seed and arguments, same bytes (default: 7)")
     parser.add_argument("--start", default=None,
                         help="simulated start instant in UTC, e.g. 2026-11-20T00:00:00Z (default: now, to the minute)")
-    parser.add_argument("--truth", metavar="FILE", default=None, help="write the ground truth (JSON lines) to FILE as it goes")
+    parser.add_argument("--truth", metavar="FILE", default=None,
+                        help="write the ground truth (JSON lines) to FILE as it goes")
     parser.add_argument("--fault", metavar="MODE", default=None, help="apply a fault mode to every data request")
     parser.add_argument("--verbose", action="store_true", help="log one line per request to stderr")
     parser.add_argument("--offline", metavar="DIR", default=None, help="write snapshots to DIR instead of serving them")
-    parser.add_argument("--hours", type=float, default=24.0, help="offline: how many simulated hours to write (default: 24)")
+    parser.add_argument("--hours", type=float, default=24.0,
+                        help="offline: how many simulated hours to write (default: 24)")
     return parser
 
 
@@ -106,13 +110,14 @@ def _offline(args: argparse.Namespace, start: datetime) -> int:
     from vatstats_assets.sim.offline import write_offline
 
     run = write_offline(
-        Path(args.offline), hours=args.hours, pilots=args.pilots, seed=args.seed, start=start, controllers=args.controllers,
-        progress=sys.stderr,
+        Path(args.offline), hours=args.hours, pilots=args.pilots, seed=args.seed, start=start,
+        controllers=args.controllers, progress=sys.stderr,
     )
     print(
         f"vatstats simulate: wrote {run.snapshots} snapshots ({run.bytes_written / 1e6:.1f} MB gzipped) and "
         f"{run.directory / 'ground-truth.jsonl'} in {run.seconds:.1f} s: {run.departures} departures, "
-        f"{run.arrivals} arrivals, {run.completed_flights} completed flights, {run.controller_sessions} controller sessions",
+        f"{run.arrivals} arrivals, {run.completed_flights} completed flights, "
+        f"{run.controller_sessions} controller sessions",
         file=sys.stderr,
     )
     return 0
@@ -129,7 +134,8 @@ def _serve(args: argparse.Namespace, start: datetime) -> int:
     )
     server.start()
     print(
-        f"vatstats simulate: serving {server.status_url} ({args.pilots} pilots, speed x{args.speed:g}, seed {args.seed}, "
+        f"vatstats simulate: serving {server.status_url} "
+        f"({args.pilots} pilots, speed x{args.speed:g}, seed {args.seed}, "
         f"from {start:%Y-%m-%dT%H:%M:%SZ}); Ctrl+C to stop",
         file=sys.stderr,
         flush=True,

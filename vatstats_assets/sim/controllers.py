@@ -87,7 +87,8 @@ def position_catalogue(world: World) -> list[Position]:
     by_kind: list[list[Position]] = [[], [], [], []]
     for airport in airports:
         prefix = _prefix(airport)
-        for rank, (suffix, facility) in enumerate((("TWR", TOWER), ("APP", APPROACH), ("GND", GROUND), ("DEL", DELIVERY))):
+        kinds = (("TWR", TOWER), ("APP", APPROACH), ("GND", GROUND), ("DEL", DELIVERY))
+        for rank, (suffix, facility) in enumerate(kinds):
             callsign = f"{prefix}_{suffix}"
             by_kind[rank].append(Position(callsign, facility, _frequency(callsign, facility),
                                           airport if facility == TOWER else None, airport.area))
@@ -191,13 +192,16 @@ class ControllerSlot:
         logoff = logon + duration
         position = self.position
         if position is None:
-            callsign, facility, frequency, area = f"{self._cid}_OBS", OBSERVER, "199.998", rng.choice(("AU", "EU", "NA"))
+            callsign, facility, frequency = f"{self._cid}_OBS", OBSERVER, "199.998"
+            area = rng.choice(("AU", "EU", "NA"))
             text = None if rng.random() < 0.9 else ["Just watching - say hi!"]
         else:
-            callsign, facility, frequency, area = position.callsign, position.facility, position.frequency, position.area
+            callsign, facility, frequency = position.callsign, position.facility, position.frequency
+            area = position.area
             text = None
             if rng.random() < 0.35:
-                text = [f"{callsign.replace('_', ' ')} online until {utc_from_epoch(logoff):%H%M}z", rng.choice(_INFO_LINES)]
+                until = f"{callsign.replace('_', ' ')} online until {utc_from_epoch(logoff):%H%M}z"
+                text = [until, rng.choice(_INFO_LINES)]
         servers = [s.ident for s in FEED_SERVERS if area in s.areas] or [FEED_SERVERS[0].ident]
         server = rng.choice(servers)
         moment = utc_from_epoch(logon)

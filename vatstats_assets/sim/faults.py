@@ -50,7 +50,9 @@ def with_extra_fields(snapshot: dict) -> dict:
             copy["flight_plan"] = dict(copy["flight_plan"], **_EXTRA)
         return copy
 
-    result = {key: ([record(item) for item in value] if isinstance(value, list) else value) for key, value in snapshot.items()}
+    result = {
+        key: [record(item) for item in value] if isinstance(value, list) else value for key, value in snapshot.items()
+    }
     result["general"] = dict(snapshot["general"], **_EXTRA)
     result["sim_unknown_section"] = [{"id": 1, **_EXTRA}]
     return result

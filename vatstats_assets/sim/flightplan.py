@@ -72,7 +72,9 @@ def make_flight_plan(
             + " PER/C RMK/TCAS SIMBRIEF /V/"
         )
         route = route_text(rng, distance_nm)
-        assigned = "0000" if rng.random() < 0.45 else f"{rng.randint(1, 7)}{rng.randint(0, 7)}{rng.randint(0, 7)}{rng.randint(0, 7)}"
+        # Often "0000" (no code assigned yet), otherwise a squawk: four octal digits.
+        squawk = f"{rng.randint(1, 7)}" + "".join(str(rng.randint(0, 7)) for _ in range(3))
+        assigned = "0000" if rng.random() < 0.45 else squawk
     else:
         remarks = rng.choice(("VFR TRAINING /V/", "CIRCUITS /V/", "NEW PILOT /V/", f"DOF/{date_of_flight} /V/", " /V/"))
         route = "DCT" if departure != arrival else ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from vatstats_assets.sim.sphere import (
     EARTH_RADIUS_NM,
@@ -112,7 +113,7 @@ class _Polyline:
 
     def __init__(self, points: list[tuple[float, float]]) -> None:
         self.vectors = [to_vector(lat, lon) for lat, lon in points]
-        self.angles = [central_angle(a, b) for a, b in zip(self.vectors, self.vectors[1:])]
+        self.angles = [central_angle(a, b) for a, b in pairwise(self.vectors)]
         self.cumulative = [0.0]
         for angle in self.angles:
             self.cumulative.append(self.cumulative[-1] + angle * EARTH_RADIUS_NM)
@@ -132,7 +133,7 @@ class _Polyline:
 
 
 def _interpolate_profile(profile: list[tuple[float, float, float]], s: float) -> tuple[float, float]:
-    for (s0, alt0, v0), (s1, alt1, v1) in zip(profile, profile[1:]):
+    for (s0, alt0, v0), (s1, alt1, v1) in pairwise(profile):
         if s0 <= s <= s1:
             f = 0.0 if s1 == s0 else (s - s0) / (s1 - s0)
             return alt0 + (alt1 - alt0) * f, v0 + (v1 - v0) * f
@@ -225,11 +226,13 @@ class FlightShaper:
         elevation = float(airport.elevation_ft)
         threshold = self._threshold(airport, final_course)
         b.move_to(*threshold, speed_kt=perf.threshold_kt, altitude_ft=elevation + 50, on_ground=False)
-        b.move_along(final_course, perf.touchdown_nm, speed_kt=perf.touchdown_kt, altitude_ft=elevation, on_ground=False)
+        b.move_along(final_course, perf.touchdown_nm, speed_kt=perf.touchdown_kt, altitude_ft=elevation,
+                     on_ground=False)
         self.timeline.arrivals.append((b.t, airport.icao))
         self.timeline.last_airport = airport.icao
         if full_stop:
-            b.move_along(final_course, perf.rollout_nm, speed_kt=perf.rollout_exit_kt, altitude_ft=elevation, on_ground=True)
+            b.move_along(final_course, perf.rollout_nm, speed_kt=perf.rollout_exit_kt, altitude_ft=elevation,
+                         on_ground=True)
         else:
             # Touch-and-go: 15-20 s of decelerating roll so a 15 s feed sees the wheels on the ground.
             b.move_along(final_course, 0.25, speed_kt=perf.touchdown_kt * 0.8, altitude_ft=elevation, on_ground=True)

@@ -20,8 +20,8 @@ from typing import IO
 import orjson
 
 from vatstats_assets.sim.errors import SimulatorError
-from vatstats_assets.sim.snapshot import SNAPSHOT_INTERVAL_S, Tick
 from vatstats_assets.sim.simulation import Simulation
+from vatstats_assets.sim.snapshot import SNAPSHOT_INTERVAL_S, Tick
 from vatstats_assets.sim.truth import GroundTruth
 
 TRUTH_FILE_NAME = "ground-truth.jsonl"
@@ -83,13 +83,14 @@ def write_offline(
     ensure_writable_directory(target)
     began = time.perf_counter()
     simulation = Simulation(start=start, pilots=pilots, seed=seed, controllers=controllers)
-    count = int(round(hours * 3600 / SNAPSHOT_INTERVAL_S))
+    count = round(hours * 3600 / SNAPSHOT_INTERVAL_S)
     report_every = max(1, count // 50)
     pending: deque[Future[int]] = deque()
     written = 0
     first: Tick | None = None
     tick: Tick | None = None
-    with GroundTruth(target / TRUTH_FILE_NAME) as truth, ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+    workers = max(1, min(4, os.cpu_count() or 1))
+    with GroundTruth(target / TRUTH_FILE_NAME) as truth, ThreadPoolExecutor(max_workers=workers) as pool:
         for index in range(count):
             tick = simulation.tick(index)
             first = first or tick

@@ -25,8 +25,8 @@ import orjson
 
 from vatstats_assets.sim import faults
 from vatstats_assets.sim.errors import SimulatorError
-from vatstats_assets.sim.snapshot import SNAPSHOT_INTERVAL_S, Tick
 from vatstats_assets.sim.simulation import Simulation
+from vatstats_assets.sim.snapshot import SNAPSHOT_INTERVAL_S, Tick
 from vatstats_assets.sim.truth import GroundTruth
 
 STATUS_PATH = "/status.json"
@@ -100,7 +100,8 @@ class SimulatorServer:
             httpd = ThreadingHTTPServer((self.host, self.requested_port), _handler_for(self))
         except OSError as error:
             raise SimulatorError(
-                f"cannot listen on {self.host}:{self.requested_port} ({error.strerror or error}); is the port already in use?"
+                f"cannot listen on {self.host}:{self.requested_port} ({error.strerror or error}); "
+                "is the port already in use?"
             ) from error
         httpd.daemon_threads = True
         httpd.block_on_close = False
@@ -110,7 +111,8 @@ class SimulatorServer:
                 self.truth = GroundTruth(self._truth_path)
             except OSError as error:
                 httpd.server_close()
-                raise SimulatorError(f"cannot write the ground truth to {self._truth_path} ({error.strerror or error})") from error
+                reason = error.strerror or error
+                raise SimulatorError(f"cannot write the ground truth to {self._truth_path} ({reason})") from error
         self._started_at = time.monotonic()
         self._threads = [
             threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="sim-http", daemon=True),
@@ -138,7 +140,9 @@ class SimulatorServer:
     def __enter__(self) -> SimulatorServer:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     def wait(self) -> None:
@@ -228,11 +232,11 @@ class _FeedHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "vatstats-simulator/0.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: object) -> None:
         if self.simulator.verbose:
-            self.simulator.log.write("%s - %s\n" % (self.address_string(), format % args))
+            self.simulator.log.write(f"{self.address_string()} - {format % args}\n")
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         try:
             url = urlsplit(self.path)
             query = parse_qs(url.query)
@@ -331,5 +335,5 @@ class _FeedHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self.do_GET()

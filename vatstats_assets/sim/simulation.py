@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from vatstats_assets.sim.controllers import ControllerConnection, ControllerSlot, position_catalogue, position_for_slot
+from vatstats_assets.sim.planning import PilotPlanner
 from vatstats_assets.sim.snapshot import (
     SNAPSHOT_INTERVAL_S,
     Tick,
@@ -23,7 +24,7 @@ from vatstats_assets.sim.snapshot import (
     prefile_record,
 )
 from vatstats_assets.sim.timefmt import utc_from_epoch
-from vatstats_assets.sim.traffic import PilotPlanner, PilotSession, PilotSlot
+from vatstats_assets.sim.traffic import PilotSession, PilotSlot
 from vatstats_assets.sim.truth import (
     CompletedFlightTruth,
     ControllerSessionTruth,
@@ -116,7 +117,7 @@ class Simulation:
         self._advanced_to = epoch
         self._truth_until = max(low, epoch)
         if truth is not None and events:
-            events.sort(key=lambda item: (item[0], item[1], getattr(item[2], "cid", 0), getattr(item[2], "callsign", "")))
+            events.sort(key=lambda item: (item[0], item[1], item[2].cid, item[2].callsign))
             truth.record([event for _, _, event in events])
 
     def finish(self, epoch: float, truth: GroundTruth | None) -> None:
@@ -195,8 +196,9 @@ class Simulation:
                     pilots.append(pilot_record(previous, connection, tick))
                 if _prefiled(current, t):
                     prefiles.append(prefile_record(current))
-            if _prefiled(slot.upcoming, t):
-                prefiles.append(prefile_record(slot.upcoming))
+            upcoming = slot.upcoming
+            if upcoming is not None and _prefiled(upcoming, t):
+                prefiles.append(prefile_record(upcoming))
         controllers: list[dict] = []
         atis: list[dict] = []
         seen: set[tuple[str, str]] = set()
@@ -232,7 +234,7 @@ def generate_snapshots(
     connections still open at the end are closed at the last snapshot's time.
     """
     simulation = Simulation(start=start, pilots=pilots, seed=seed, controllers=controllers)
-    count = int(round(hours * 3600 / SNAPSHOT_INTERVAL_S))
+    count = round(hours * 3600 / SNAPSHOT_INTERVAL_S)
     tick = None
     for index in range(count):
         tick = simulation.tick(index)

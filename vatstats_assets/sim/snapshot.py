@@ -133,10 +133,10 @@ def pilot_record(session: PilotSession, connection: Connection, tick: Tick) -> d
         "military_rating": session.military_rating,
         "latitude": round(lat, 5),
         "longitude": round(lon, 5),
-        "altitude": int(round(altitude)),
-        "groundspeed": int(round(speed)),
+        "altitude": round(altitude),
+        "groundspeed": round(speed),
         "transponder": session.transponder,
-        "heading": int(round(heading)) % 360,
+        "heading": round(heading) % 360,
         "qnh_i_hg": session.qnh_i_hg,
         "qnh_mb": session.qnh_mb,
         "flight_plan": session.flight_plan,
@@ -178,14 +178,16 @@ def controller_record(connection: ControllerConnection, tick: Tick) -> dict[str,
         if lines is None:
             if len(_atis_text_cache) > 4096:
                 _atis_text_cache.clear()
-            runway = int(round(airport.runway_heading / 10.0)) or 36
+            runway = round(airport.runway_heading / 10.0) or 36
             seed = zlib.crc32(f"{connection.callsign}/{code}/{int(connection.logon)}".encode())
             lines = _atis_text_cache[key] = atis_lines(airport, code, runway, seed)
         record["atis_code"] = code
         record["text_atis"] = lines
     else:
         record["text_atis"] = connection.text_atis
-    record["last_updated"] = _last_updated(tick, connection.cid + connection.facility, connection.logon, connection.logon_time)
+    record["last_updated"] = _last_updated(
+        tick, connection.cid + connection.facility, connection.logon, connection.logon_time
+    )
     record["logon_time"] = connection.logon_time
     return record
 
@@ -204,7 +206,9 @@ def general_section(tick: Tick, pilots: list[dict], controllers: list[dict], ati
     }
 
 
-def assemble(tick: Tick, pilots: list[dict], controllers: list[dict], atis: list[dict], prefiles: list[dict]) -> dict[str, object]:
+def assemble(
+    tick: Tick, pilots: list[dict], controllers: list[dict], atis: list[dict], prefiles: list[dict]
+) -> dict[str, object]:
     return {
         "general": general_section(tick, pilots, controllers, atis),
         "pilots": pilots,

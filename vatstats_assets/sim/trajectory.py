@@ -156,7 +156,9 @@ class TrajectoryBuilder:
         self.speed_kt = 0.0
         return self.t
 
-    def move_to(self, latitude: float, longitude: float, *, speed_kt: float, altitude_ft: float, on_ground: bool) -> float:
+    def move_to(
+        self, latitude: float, longitude: float, *, speed_kt: float, altitude_ft: float, on_ground: bool
+    ) -> float:
         """Travel to (latitude, longitude), changing speed linearly in time to `speed_kt` on arrival."""
         a = to_vector(self.latitude, self.longitude)
         b = to_vector(latitude, longitude)

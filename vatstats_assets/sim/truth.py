@@ -119,6 +119,7 @@ class GroundTruth:
         self.completed_flights: list[CompletedFlightTruth] = []
         self.controller_sessions: list[ControllerSessionTruth] = []
         self.path = Path(path) if path is not None else None
+        # Kept open for the collector's lifetime (closed by close() or the with-block): events stream in.
         self._file: IO[bytes] | None = open(self.path, "wb") if self.path is not None else None  # noqa: SIM115
 
     def record(self, events: list[TruthEvent]) -> None:
@@ -149,7 +150,9 @@ class GroundTruth:
     def __enter__(self) -> GroundTruth:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     @classmethod

@@ -159,7 +159,7 @@ def _resolve(table: tuple[tuple[str, float, str, float], ...]) -> tuple[SimAirpo
                 icao=icao,
                 latitude=float(record["lat"]),
                 longitude=float(record["lon"]),
-                elevation_ft=int(round(float(record["elevation"]))),
+                elevation_ft=round(float(record["elevation"])),
                 runway_heading=float(heading),
                 area=area,
                 weight=float(weight),
@@ -190,37 +190,43 @@ def default_world() -> World:
     return World(airline_airports=_resolve(_AIRLINE_AIRPORTS), ga_airports=_resolve(_GA_AIRPORTS))
 
 
+@lru_cache(maxsize=1)
+def _airports_with_iata() -> tuple[tuple[str, float, float, int], ...]:
+    """(icao, lat, lon, elevation) of airports with an IATA code: the ones airlines can divert to."""
+    return tuple(
+        (code, float(r["lat"]), float(r["lon"]), round(float(r["elevation"])))
+        for code, r in _airportsdata().items()
+        if r.get("iata")
+    )
+
+
 @lru_cache(maxsize=256)
 def diversion_airports(icao: str) -> tuple[SimAirport, ...]:
     """Real airports with an IATA code 25-200 nm from `icao`, nearest first: where a diversion lands."""
-    known = _airportsdata()
-    origin = known[icao]
+    origin = _airportsdata()[icao]
     lat0, lon0 = float(origin["lat"]), float(origin["lon"])
     # A cheap box before the exact distance: 200 nm is 3.33 degrees of latitude.
     dlat = 3.4
     dlon = min(180.0, 3.4 / max(0.05, math.cos(math.radians(lat0))))
-    found: list[tuple[float, str, dict]] = []
-    for code, record in known.items():
-        if code == icao or not record.get("iata"):
-            continue
-        lat, lon = float(record["lat"]), float(record["lon"])
-        if abs(lat - lat0) > dlat or abs((lon - lon0 + 540.0) % 360.0 - 180.0) > dlon:
+    found: list[tuple[float, str, float, float, int]] = []
+    for code, lat, lon, elevation in _airports_with_iata():
+        if code == icao or abs(lat - lat0) > dlat or abs((lon - lon0 + 540.0) % 360.0 - 180.0) > dlon:
             continue
         dist = distance_nm(lat0, lon0, lat, lon)
         if 25.0 <= dist <= 200.0:
-            found.append((dist, code, record))
-    found.sort(key=lambda item: (item[0], item[1]))
+            found.append((dist, code, lat, lon, elevation))
+    found.sort()
     area = next((a.area for a in default_world().airline_airports if a.icao == icao), "EU")
     return tuple(
         SimAirport(
             icao=code,
-            latitude=float(record["lat"]),
-            longitude=float(record["lon"]),
-            elevation_ft=int(round(float(record["elevation"]))),
+            latitude=lat,
+            longitude=lon,
+            elevation_ft=elevation,
             # No runway data in airportsdata: a stable pseudo-heading from the code is good enough.
             runway_heading=float(sum(code.encode()) * 37 % 36 * 10),
             area=area,
             weight=1.0,
         )
-        for _, code, record in found[:6]
+        for _, code, lat, lon, elevation in found[:6]
     )

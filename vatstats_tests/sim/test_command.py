@@ -54,7 +54,9 @@ def test_an_unwritable_offline_directory_gives_one_sentence_and_exit_2(
     assert "cannot write to directory" in _error_line(capsys)
 
 
-def test_offline_command_writes_snapshots_and_reports_progress(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_offline_command_writes_snapshots_and_reports_progress(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     argv = ["--offline", str(tmp_path), "--hours", "0.1", "--pilots", "10", "--seed", "3",
             "--start", "2026-11-20T00:00:00Z"]
     assert main(argv) == 0

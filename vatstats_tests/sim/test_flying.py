@@ -6,8 +6,8 @@ import random
 
 import pytest
 
+from vatstats_assets.sim.planning import PilotPlanner, PlannedFlight
 from vatstats_assets.sim.sphere import distance_nm
-from vatstats_assets.sim.traffic import PilotPlanner, PlannedFlight
 from vatstats_assets.sim.world import default_world
 
 WORLD = default_world()
@@ -126,7 +126,7 @@ def test_circuits_alternate_touchdowns_and_liftoffs_at_one_field() -> None:
 
 def test_touch_and_go_stays_on_the_ground_long_enough_for_a_15_second_feed_to_see_it() -> None:
     plan = PLANNER.circuits(random.Random(5), _airport("YMMB"))
-    for (touchdown, _), (liftoff, _) in zip(plan.timeline.arrivals, plan.timeline.departures[1:]):
+    for (touchdown, _), (liftoff, _) in zip(plan.timeline.arrivals, plan.timeline.departures[1:], strict=False):
         assert liftoff - touchdown >= 15.0
         assert plan.trajectory.state((touchdown + liftoff) / 2).on_ground
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import orjson
 
 from vatstats_assets.sim import GroundTruth, Simulation, generate_snapshots
+from vatstats_assets.sim.planning import PilotPlanner
 from vatstats_assets.sim.sphere import distance_nm
-from vatstats_assets.sim.traffic import PilotPlanner, PilotSession
+from vatstats_assets.sim.traffic import PilotSession
 from vatstats_assets.sim.world import default_world
 from vatstats_tests.sim.simulated_day import DAY_START, SimulatedDay
 
@@ -106,7 +108,7 @@ def test_controllers_sometimes_reconnect_within_five_minutes_on_the_same_callsig
     simulation.finish(START.timestamp() + 12 * 3600, truth)
     sessions = sorted(truth.controller_sessions, key=lambda s: (s.callsign, s.logon_time))
     quick = [
-        (a, b) for a, b in zip(sessions, sessions[1:])
+        (a, b) for a, b in pairwise(sessions)
         if a.callsign == b.callsign and a.cid == b.cid and 0 < (b.logon_time - a.end).total_seconds() < 300
     ]
     assert quick and all(a.logon_time != b.logon_time for a, b in quick)

@@ -62,7 +62,9 @@ def test_arrivals_happen_where_the_aircraft_touches_down(simulated_day: Simulate
     assert checked > 50
 
 
-def test_every_arrival_follows_a_departure_or_a_flight_already_airborne_at_the_start(simulated_day: SimulatedDay) -> None:
+def test_every_arrival_follows_a_departure_or_a_flight_already_airborne_at_the_start(
+    simulated_day: SimulatedDay,
+) -> None:
     truth = simulated_day.truth
     departed: dict[tuple[int, str], list[datetime]] = defaultdict(list)
     for departure in truth.departures:
@@ -122,7 +124,9 @@ def test_every_controller_connection_in_the_feed_has_a_session_covering_it(simul
         assert session.start <= first.replace(microsecond=0) and last.replace(microsecond=0) <= session.end
 
 
-def test_ground_truth_file_holds_one_json_event_per_line_and_reads_back(tmp_path: Path, simulated_day: SimulatedDay) -> None:
+def test_ground_truth_file_holds_one_json_event_per_line_and_reads_back(
+    tmp_path: Path, simulated_day: SimulatedDay
+) -> None:
     source = simulated_day.truth
     path = tmp_path / "truth.jsonl"
     with GroundTruth(path) as written:
