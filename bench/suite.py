@@ -54,6 +54,8 @@ def _module_options(module: str, options: argparse.Namespace) -> dict[str, Any]:
     name = module.rsplit(".", 1)[-1].removesuffix("_bench")
     if name == "freshness":
         return {"minutes": options.minutes}
+    if name == "backfill" and options.backfill_days and not options.smoke:
+        return {"hours": tuple(24 * days for days in options.backfill_days)}
     if not options.smoke:
         return {}
     return {
@@ -132,6 +134,9 @@ def _parser() -> argparse.ArgumentParser:
                         "else the embedded server)")
     parser.add_argument("--minutes", type=float, default=10.0,
                         help="how long the freshness benchmark runs the Dagster stack (default 10)")
+    parser.add_argument("--backfill-days", type=_day_list, metavar="N[,N]",
+                        help="simulated days to backfill (default 1, with 7 extrapolated; 1,7 measures both: "
+                        "over an hour of simulating and replaying)")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR,
                         help="folder for the results JSON (default bench/results)")
     parser.add_argument("--smoke", action="store_true",
@@ -141,6 +146,16 @@ def _parser() -> argparse.ArgumentParser:
 
 class UsageError(Exception):
     pass
+
+
+def _day_list(text: str) -> tuple[int, ...]:
+    try:
+        days = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected whole days like 1,7, not {text!r}") from None
+    if not days or any(d < 1 for d in days):
+        raise argparse.ArgumentTypeError(f"expected whole days of at least 1, like 1,7, not {text!r}")
+    return days
 
 
 def selected(args: argparse.Namespace) -> list[Benchmark]:
