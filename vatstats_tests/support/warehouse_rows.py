@@ -21,6 +21,7 @@ from vatstats_assets.storage.tables import (
     FEED_SNAPSHOTS,
     FLIGHTS,
     MOVEMENT_SUMMARIES,
+    TABLES,
     TRAFFIC_MOVEMENTS,
     TableSpec,
 )
@@ -110,6 +111,12 @@ def add_movement_summary(engine: sa.Engine, day: date, airport: str = "YSSY", mo
         "date": day, "airport": airport, "hour": 0, "movement_type": "arrival", "aircraft_type": "B738",
         "movements": movements,
     }])
+
+
+def empty_warehouse(engine: sa.Engine) -> None:
+    """Every warehouse table emptied (for module-scoped fixtures; the `engine` fixture does this per test)."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql("TRUNCATE " + ", ".join(spec.qualified for spec in TABLES.values()))
 
 
 def table_md5(engine: sa.Engine, table: str) -> str:
