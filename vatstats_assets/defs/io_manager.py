@@ -5,6 +5,9 @@
 - `vatstats/write_mode: replace_partition` DELETE the partition's time window + COPY (idempotent re-runs)
 The table is the asset's `dagster/table_name`. All outputs of one step share one transaction, which
 commits after the step's last output: a tick of ingestion is all visible or not at all.
+
+Every materialisation carries the table's column schema with the comments of the data dictionary
+(sql/migrations/004_comments.sql) and its row count, so the Dagster UI doubles as the catalog.
 """
 
 
@@ -18,7 +21,8 @@ from pydantic import PrivateAttr
 
 from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_assets.storage import bulk
-from vatstats_assets.storage.tables import table_spec
+from vatstats_assets.storage.catalog import TableCatalog, row_count, table_catalog
+from vatstats_assets.storage.tables import TableSpec, table_spec
 
 WRITE_MODE = "vatstats/write_mode"
 TABLE_NAME = "dagster/table_name"
@@ -27,6 +31,44 @@ TABLE_NAME = "dagster/table_name"
 def write_metadata(mode: str, table: str) -> dict[str, str]:
     """The asset metadata that routes an asset's output to `table` with `mode`."""
     return {WRITE_MODE: mode, TABLE_NAME: table}
+
+
+def column_schema(catalog: TableCatalog) -> dg.TableSchema:
+    """The catalog's view of a table as Dagster's column schema (shown on the asset's page)."""
+    columns = [
+        dg.TableColumn(
+            name=column.name, type=column.type, description=column.comment,
+            constraints=dg.TableColumnConstraints(nullable=column.nullable),
+        )
+        for column in catalog.columns
+    ]
+    key = [f"primary key ({', '.join(catalog.primary_key)})"] if catalog.primary_key else []
+    return dg.TableSchema(columns=columns, constraints=dg.TableConstraints(other=key))
+
+
+# The schema changes only with a migration, and a migration never runs under a live run: read it
+# once per process and table.
+_COLUMN_SCHEMAS: dict[str, dg.TableSchema] = {}
+
+
+def _column_schema(conn: sa.Connection, spec: TableSpec) -> dg.TableSchema:
+    if spec.qualified not in _COLUMN_SCHEMAS:
+        _COLUMN_SCHEMAS[spec.qualified] = column_schema(table_catalog(conn, spec.qualified))
+    return _COLUMN_SCHEMAS[spec.qualified]
+
+
+def table_metadata(context: dg.OutputContext, conn: sa.Connection, spec: TableSpec, rows: int) -> dict[str, Any]:
+    """Column schema and row counts, read in the writing transaction so they include this write."""
+    total = row_count(conn, spec.qualified)
+    metadata: dict[str, Any] = {
+        "dagster/column_schema": _column_schema(conn, spec),
+        "dagster/row_count": total.rows,
+        "row_count_exact": total.exact,
+    }
+    # A replaced partition holds exactly the rows just written; a ranged backfill run spans several.
+    if context.has_asset_partitions and len(context.asset_partition_keys) == 1:
+        metadata["dagster/partition_row_count"] = rows
+    return metadata
 
 
 class _StepTransaction:
@@ -76,17 +118,15 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
         started = time.perf_counter()
         try:
             counts = self._write(context, step.connection, mode, spec, obj)
+            write_ms = round((time.perf_counter() - started) * 1000, 1)
+            table = table_metadata(context, step.connection, spec, len(obj))
         except Exception:
             self._open.pop(key).close(commit=False)
             raise
         step.pending.discard(context.name)
         if not step.pending:
             self._open.pop(key).close(commit=True)
-        context.add_output_metadata({
-            **counts.as_metadata(),
-            "dagster/row_count": len(obj),
-            "write_ms": round((time.perf_counter() - started) * 1000, 1),
-        })
+        context.add_output_metadata({**counts.as_metadata(), "write_ms": write_ms, **table})
 
     def _write(self, context: dg.OutputContext, conn: sa.Connection, mode: Any, spec, frame) -> bulk.WriteCounts:
         if mode == "upsert":
