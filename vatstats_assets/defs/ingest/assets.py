@@ -15,6 +15,8 @@ from vatstats_assets.storage.ingest import INGEST_WRITES, ensure_tick_partitions
 
 INGEST_GROUP = "ingest"
 POSTGRES_KIND = {"postgres"}
+# Shown on every asset page; one team looks after the whole warehouse.
+OWNERS = ["team:vatstats"]
 
 # Feed hiccups are common and short: retry quickly, then back off, with jitter so that many
 # deployments polling the same feed do not retry in lockstep.
@@ -49,6 +51,7 @@ def _spec(name: str) -> dg.AssetOut:
         is_required=False,
         group_name=INGEST_GROUP,
         kinds=POSTGRES_KIND,
+        owners=OWNERS,
         description=_DESCRIPTIONS[name],
         metadata=write_metadata(mode, table.qualified),
         io_manager_key="warehouse_io_manager",

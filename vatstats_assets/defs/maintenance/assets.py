@@ -12,11 +12,15 @@ from vatstats_assets.storage.tables import FEED_SNAPSHOTS, FLIGHT_POSITIONS
 
 MAINTENANCE_GROUP = "maintenance"
 DAYS_AHEAD = 2  # today and the next two days: a missed daily run still leaves a day in hand
+MAINTENANCE_OWNERS = ["team:vatstats"]
+MAINTENANCE_TAGS = {"vatstats/layer": "maintenance"}
 
 
 @dg.asset(
     group_name=MAINTENANCE_GROUP,
     kinds={"postgres"},
+    owners=MAINTENANCE_OWNERS,
+    tags=MAINTENANCE_TAGS,
     description="Creates the day partitions of every time-partitioned table for today and the next "
     "two days, so the ingest path never has to take the lock that creating one needs.",
 )
@@ -35,6 +39,8 @@ def day_partitions_ahead(context: dg.AssetExecutionContext, warehouse: Warehouse
 @dg.asset(
     group_name=MAINTENANCE_GROUP,
     kinds={"postgres"},
+    owners=MAINTENANCE_OWNERS,
+    tags=MAINTENANCE_TAGS,
     description="Bounded storage: drops whole day partitions of raw snapshots and track history older "
     "than their retention (VATSTATS_RAW_RETENTION_DAYS, VATSTATS_TRACK_RETENTION_DAYS). Summaries are kept.",
 )

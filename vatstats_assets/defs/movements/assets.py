@@ -52,6 +52,7 @@ def movement_rows(movements) -> pd.DataFrame:
     io_manager_key="warehouse_io_manager",
     metadata=write_metadata("replace_partition", TRAFFIC_MOVEMENTS.qualified),
     automation_condition=REFRESH_TODAY,
+    owners=["team:vatstats"],
     tags={"vatstats/layer": "derived"},
 )
 def traffic_movements(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:
