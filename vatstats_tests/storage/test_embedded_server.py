@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from vatstats_assets.storage.migrations import discover
+
 
 @pytest.mark.embedded
 def test_migrate_on_the_embedded_server_starts_migrates_and_stops_it(tmp_path) -> None:
@@ -15,7 +17,7 @@ def test_migrate_on_the_embedded_server_starts_migrates_and_stops_it(tmp_path) -
     first = subprocess.run([sys.executable, "-m", "vatstats_assets.cli", "migrate"], env=env,
                            capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr
-    assert "applied 3 migrations" in first.stdout
+    assert f"applied {len(discover())} migrations" in first.stdout
     second = subprocess.run([sys.executable, "-m", "vatstats_assets.cli", "migrate"], env=env,
                             capture_output=True, text=True, timeout=120)
     assert "applied 0 migrations" in second.stdout and "up to date" in second.stdout
