@@ -1,8 +1,11 @@
 """The daily summary assets through Dagster, on constructed rows in a real PostgreSQL."""
 
+from datetime import UTC, datetime, timedelta
+
 import sqlalchemy as sa
 
 from vatstats_assets.defs.summaries.assets import controller_summaries, movement_summaries, network_daily_stats
+from vatstats_assets.defs.summaries.status import network_status
 from vatstats_tests.support.warehouse_rows import (
     add_controllers,
     add_flights,
@@ -144,3 +147,23 @@ def test_a_backfill_range_writes_one_row_per_day(engine, database_url) -> None:
     assert [r[4] for r in controller_rows(engine)] == [120.0, 1440.0, 120.0]
     assert [r.date.isoformat() for r in rows_of(engine, "SELECT date FROM vatstats.network_daily_stats ORDER BY date")] \
         == ["2026-11-18", "2026-11-19", "2026-11-20"]
+
+
+def test_the_status_asset_records_the_live_figures_as_metadata(engine, database_url) -> None:
+    latest = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=10)
+    add_snapshots(engine, [snapshot(latest, pilots=2, controllers=1)])
+    add_flights(engine, [flight(1, latest - timedelta(hours=1), latest), flight(2, latest, latest)])
+    add_controllers(engine, [controller("SY_TWR", 9, latest - timedelta(hours=1), latest)])
+    add_movements(engine, [movement("YSSY", "departure", latest - timedelta(seconds=5), 1)])
+
+    result = materialize(database_url, [network_status])
+
+    assert result.success
+    metadata = result.get_asset_materialization_events()[0].event_specific_data.materialization.metadata
+    figures = {name: metadata[name].value for name in
+               ("pilots_online", "controllers_online", "flights_today", "movements_today", "snapshots_today")}
+    # Right after midnight UTC the snapshot 10 s ago belongs to yesterday: "today" would then be empty.
+    if latest.date() == datetime.now(UTC).date():
+        assert figures == {"pilots_online": 2, "controllers_online": 1, "flights_today": 2,
+                           "movements_today": 1, "snapshots_today": 1}
+    assert metadata["last_snapshot_age_s"].value >= 10
