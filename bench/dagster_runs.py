@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,4 +82,7 @@ def materializations(instance: dg.DagsterInstance, asset: str, limit: int = 10_0
 
 
 def _epoch(moment: datetime | float) -> float:
-    return moment.timestamp() if isinstance(moment, datetime) else float(moment)
+    if isinstance(moment, datetime):
+        # Dagster's run storage keeps naive UTC datetimes.
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+    return float(moment)
