@@ -10,7 +10,7 @@ from vatstats_assets.core.feed import FeedFormatError, parse_snapshot
 from vatstats_assets.core.region import region as region_named
 from vatstats_assets.defs.io_manager import write_metadata
 from vatstats_assets.defs.resources import FeedResource, WarehouseResource
-from vatstats_assets.feed_client import FeedUnavailable
+from vatstats_assets.feed_client import FeedRateLimited, FeedUnavailable
 from vatstats_assets.storage.ingest import INGEST_WRITES, ensure_tick_partitions, prepare_tick, stored_state
 
 INGEST_GROUP = "ingest"
@@ -74,6 +74,13 @@ def ingest_snapshot(context: dg.AssetExecutionContext, config: IngestConfig, fee
         with feed.client() as client:
             fetched = client.fetch()
         snapshot = parse_snapshot(fetched.body)
+    except FeedRateLimited as error:
+        # The server said when to ask again: retrying sooner would ignore it. Not retried; the
+        # sensor keeps the Retry-After in its cursor and polls again after it.
+        raise dg.Failure(
+            description=f"The VATSIM feed could not be ingested: {error}; not retried, the sensor waits first",
+            allow_retries=False,
+        ) from error
     except (FeedUnavailable, FeedFormatError) as error:
         # Raised, so the retry policy applies; nothing has been written.
         raise dg.Failure(description=f"The VATSIM feed could not be ingested: {error}") from error
