@@ -1,0 +1,1 @@
+"""Reliability and security: faults survived, bad input refused, nothing lost, storage bounded (issue 8)."""
