@@ -31,5 +31,6 @@ test-fast: install
 bench: install
 	$(BIN)/vatstats bench $(ARGS)
 
+# Dagster loads and validates every definition (an ephemeral instance: no database needed).
 check: install
-	$(BIN)/dg check defs
+	DAGSTER_HOME=$$(mktemp -d) VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(BIN)):$$PATH $(BIN)/dg check defs
