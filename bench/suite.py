@@ -60,10 +60,10 @@ def _module_options(module: str, options: argparse.Namespace) -> dict[str, Any]:
         return {}
     return {
         "ingest": {"sizes": (100,)},
-        "memory": {"ticks": 20, "pilots": 50, "sample_every": 10},
+        "memory": {"ticks": 30, "pilots": 50, "sample_every": 5},
         "status": {"sizes": (20_000,), "repeats": 2, "baseline_timeout_s": 1},
         "storage": {"ticks": 12, "pilots": 60},
-        "backfill": {"hours": (0.25,), "pilots": 40, "summaries": False},
+        "backfill": {"hours": (0.1,), "pilots": 40, "summaries": False},
     }.get(name, {})
 
 
