@@ -5,6 +5,7 @@ import time
 from datetime import UTC, datetime
 
 import dagster as dg
+import sqlalchemy as sa
 
 from vatstats_assets.core.feed import FeedFormatError, parse_snapshot
 from vatstats_assets.core.region import region as region_named
@@ -43,6 +44,14 @@ class IngestConfig(dg.Config):
     expected_update_timestamp: str | None = None
     # Live ingestion ignores a snapshot older than the newest stored (a lagging mirror).
     allow_older: bool = False
+
+
+def _unreachable(engine: sa.Engine, error: sa.exc.OperationalError) -> dg.Failure:
+    """One sentence naming the database (never its password); raised, so the retry policy applies."""
+    reason = str(error.orig if error.orig is not None else error).strip().splitlines()
+    where = engine.url.render_as_string(hide_password=True)
+    return dg.Failure(description=f"The warehouse database {where} cannot be reached: "
+                                  f"{reason[0] if reason else type(error).__name__}")
 
 
 def _spec(name: str) -> dg.AssetOut:
@@ -86,8 +95,11 @@ def ingest_snapshot(context: dg.AssetExecutionContext, config: IngestConfig, fee
         raise dg.Failure(description=f"The VATSIM feed could not be ingested: {error}") from error
 
     engine = warehouse.engine
-    with engine.connect() as conn:
-        state = stored_state(conn, snapshot.update_timestamp)
+    try:
+        with engine.connect() as conn:
+            state = stored_state(conn, snapshot.update_timestamp)
+    except sa.exc.OperationalError as error:
+        raise _unreachable(engine, error) from error
     if state.already_stored:
         context.log.info(f"Snapshot {snapshot.update_timestamp.isoformat()} is already stored; nothing to do.")
         return
@@ -98,11 +110,14 @@ def ingest_snapshot(context: dg.AssetExecutionContext, config: IngestConfig, fee
         )
         return
 
-    ensure_tick_partitions(engine, snapshot.update_timestamp.date())
-    tick = prepare_tick(
-        engine, snapshot, fetched.body, source=fetched.url, fetched_at=fetched.fetched_at,
-        region=region_named(warehouse.region), store_names=warehouse.store_names,
-    )
+    try:
+        ensure_tick_partitions(engine, snapshot.update_timestamp.date())
+        tick = prepare_tick(
+            engine, snapshot, fetched.body, source=fetched.url, fetched_at=fetched.fetched_at,
+            region=region_named(warehouse.region), store_names=warehouse.store_names,
+        )
+    except sa.exc.OperationalError as error:
+        raise _unreachable(engine, error) from error
     if tick.rejected:
         context.log.warning(f"Records left out of this snapshot: {tick.rejected}")
     age_s = (datetime.now(UTC) - snapshot.update_timestamp).total_seconds()
