@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from vatstats_tests.reliability.stepped_feed import SteppedSimulator
+from vatstats_tests.reliability.throwaway import EmbeddedPostgres, embedded_postgres
 
 # Short enough to keep the suite fast, long enough that `slow` is slow and `timeout` times out
 # against the feed timeout the ingest resources use (ingest_runs.ingest_resources: 2 s).
@@ -18,3 +19,10 @@ TIMEOUT_DELAY_S = 30.0
 def feed() -> Iterator[SteppedSimulator]:
     with SteppedSimulator(slow_delay_s=SLOW_DELAY_S, timeout_delay_s=TIMEOUT_DELAY_S) as simulator:
         yield simulator
+
+
+@pytest.fixture(scope="module")
+def embedded() -> Iterator[EmbeddedPostgres]:
+    """An embedded PostgreSQL of the module's own, which its tests stop and start."""
+    with embedded_postgres() as server:
+        yield server
