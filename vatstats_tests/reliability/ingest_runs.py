@@ -11,6 +11,10 @@ from vatstats_assets.defs.io_manager import WarehouseIOManager
 from vatstats_assets.defs.resources import FeedResource, WarehouseResource
 
 
+# The feed timeout of test runs: well above the simulator's `slow` delay, well below its `timeout` one.
+FEED_TIMEOUT_S = 1.0
+
+
 @dataclass
 class IngestRun:
     result: dg.ExecuteInProcessResult
@@ -57,7 +61,7 @@ class IngestRun:
 
 def ingest_resources(
     database_url: str | dg.EnvVar, feed_url: str, *, region: str = "global", store_names: bool = True,
-    timeout_s: float = 2.0,
+    timeout_s: float = FEED_TIMEOUT_S,
 ) -> dict[str, dg.ConfigurableResource]:
     warehouse = WarehouseResource(database_url=database_url, region=region, store_names=store_names)
     return {

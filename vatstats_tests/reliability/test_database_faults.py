@@ -4,17 +4,35 @@ No tick is ever half visible (one transaction per tick) and ingestion carries on
 server is back: no manual step, no repair.
 """
 
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
 import dagster as dg
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from vatstats_assets.commands.replay import discover
 from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_tests.reliability.ingest_runs import ingest_resources, run_ingest
 from vatstats_tests.reliability.stepped_feed import SteppedSimulator
 from vatstats_tests.reliability.throwaway import EmbeddedPostgres
+from vatstats_tests.reliability.warehouse_checksums import (
+    INGEST_TABLES,
+    WRITE_TIME_COLUMNS,
+    table_checksum,
+    warehouse_checksums,
+)
 
 # The embedded server trusts its unix socket, so any password is accepted: enough to show it is never shown.
 PASSWORD = "pw-that-must-never-be-logged-7Q"
+# A replay that never reaches a write in this long is stuck, not slow: fail instead of hanging.
+KILL_DEADLINE_S = 60
 
 
 def stored_snapshots(url: str) -> list:
@@ -68,3 +86,91 @@ def test_a_database_restarted_between_snapshots_is_reconnected_and_no_snapshot_i
         feed.step()
 
     assert stored_snapshots(embedded.warehouse_url) == sorted(before + served)
+
+
+def replay_command(folder: Path, database_url: str) -> list[str]:
+    return [sys.executable, "-m", "vatstats_assets.cli", "replay", str(folder), "--region", "global", "--quiet"]
+
+
+def command_env(database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VATSTATS_")}
+    env["VATSTATS_DATABASE_URL"] = database_url
+    return env
+
+
+def kill_while_writing(process: subprocess.Popen, engine: sa.Engine, after_snapshots: int) -> int:
+    """SIGKILL `process` while it holds a tick's write transaction open, once `after_snapshots` are committed.
+
+    A backend with a transaction id has written something it has not committed yet: that is the
+    moment to kill. Returns how many snapshots were committed just before.
+    """
+    deadline = time.monotonic() + KILL_DEADLINE_S
+    with engine.connect() as conn:
+        while time.monotonic() < deadline and process.poll() is None:
+            committed, writing = conn.execute(sa.text(
+                "SELECT (SELECT count(*) FROM vatstats.feed_snapshots),"
+                " EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()"
+                "         AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL)"
+            )).one()
+            conn.rollback()  # a fresh snapshot of the database on every poll
+            if committed >= after_snapshots and writing:
+                os.kill(process.pid, signal.SIGKILL)
+                process.wait()
+                return committed
+    raise AssertionError(f"replay never had a write in progress after {after_snapshots} snapshots")
+
+
+def test_a_replay_killed_in_the_middle_of_a_write_leaves_only_whole_snapshots_and_resumes(
+    engine: sa.Engine, database_url: str, snapshot_folder: Path, reference_warehouse: sa.Engine
+) -> None:
+    in_order = [saved.update_timestamp for saved in discover(snapshot_folder)[0]]
+    after = random.randint(3, len(in_order) * 2 // 3)  # a moment anywhere in the stream
+    process = subprocess.Popen(replay_command(snapshot_folder, database_url), env=command_env(database_url),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        kill_while_writing(process, engine, after)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+    stored = stored_snapshots(database_url)
+    assert 0 < len(stored) < len(in_order) and stored == in_order[: len(stored)], f"killed after {after}"
+    last = stored[-1]
+    with engine.connect() as conn:
+        orphans = conn.execute(sa.text(
+            "SELECT count(*) FROM vatstats.flight_positions p WHERE NOT EXISTS"
+            " (SELECT 1 FROM vatstats.feed_snapshots s WHERE s.update_timestamp = p.observed_at)")).scalar_one()
+        pilots_stored, controllers_stored = conn.execute(sa.text(
+            "SELECT pilots_stored, controllers_stored FROM vatstats.feed_snapshots WHERE update_timestamp = :ts"),
+            {"ts": last}).one()
+        flights_last, controllers_last = conn.execute(sa.text(
+            "SELECT (SELECT count(*) FROM vatstats.flights WHERE last_seen = :ts),"
+            " (SELECT count(*) FROM vatstats.atc_positions WHERE last_seen = :ts AND NOT is_atis)"),
+            {"ts": last}).one()
+        connections_without_track = conn.execute(sa.text(
+            "SELECT count(*) FROM vatstats.flights f WHERE NOT EXISTS (SELECT 1 FROM vatstats.flight_positions p"
+            " WHERE (p.cid, p.callsign, p.logon_time) = (f.cid, f.callsign, f.logon_time))")).scalar_one()
+        killed_prefix = prefix_checksums(conn, last)
+    with reference_warehouse.connect() as conn:
+        reference_prefix = prefix_checksums(conn, last)
+    assert orphans == 0 and connections_without_track == 0
+    assert (flights_last, controllers_last) == (pilots_stored, controllers_stored)
+    assert killed_prefix == reference_prefix  # every stored tick complete, exactly as an undisturbed replay
+
+    resumed = subprocess.run(replay_command(snapshot_folder, database_url), env=command_env(database_url),
+                             capture_output=True, text=True, timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"({len(stored)} already stored, 0 files skipped)" in resumed.stdout
+    assert warehouse_checksums(engine, INGEST_TABLES, across_databases=True) == warehouse_checksums(
+        reference_warehouse, INGEST_TABLES, across_databases=True)
+
+
+def prefix_checksums(conn: sa.Connection, until: datetime) -> tuple[str, str]:
+    """Checksums of the raw snapshots and track points up to `until`: what every tick appended."""
+    return (
+        table_checksum(conn, "feed_snapshots", WRITE_TIME_COLUMNS["feed_snapshots"],
+                       where="update_timestamp <= :until", params={"until": until}),
+        table_checksum(conn, "flight_positions", where="observed_at <= :until", params={"until": until}),
+    )

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
 
+from vatstats_assets.storage.ingest import INGEST_WRITES
 from vatstats_assets.storage.tables import TABLES
 
+# The tables one tick of ingestion writes.
+INGEST_TABLES = tuple(table.name for _, table in INGEST_WRITES.values())
+
 # Set when a row is written, not by the data: they differ between two correct ingests of the
-# same snapshots, so comparisons across databases leave them out.
-WRITE_TIME_COLUMNS = {"feed_snapshots": ("fetched_at", "stored_at", "source")}
+# same snapshots, so comparisons across databases leave them out (the gzip header of the raw body
+# carries the time it was compressed; its size and record counts are compared).
+WRITE_TIME_COLUMNS = {"feed_snapshots": ("fetched_at", "stored_at", "source", "body_gzip")}
 
 
-def table_checksum(conn: sa.Connection, table: str, leave_out: tuple[str, ...] = ()) -> str:
-    """md5 of every row of `vatstats.<table>` (a project constant) as text, in a fixed order."""
+def table_checksum(
+    conn: sa.Connection, table: str, leave_out: tuple[str, ...] = (), *, where: str = "TRUE",
+    params: dict | None = None,
+) -> str:
+    """md5 of the rows of `vatstats.<table>` (a project constant) matching `where`, as text, in a fixed order."""
     columns = conn.execute(
         sa.text(
             "SELECT column_name FROM information_schema.columns"
@@ -24,16 +34,18 @@ def table_checksum(conn: sa.Connection, table: str, leave_out: tuple[str, ...] =
     row_text = f"ROW({kept})::text"
     return conn.execute(sa.text(
         f"SELECT coalesce(md5(string_agg({row_text}, E'\\n' ORDER BY {row_text})), 'empty')"
-        f" FROM vatstats.{table}"
-    )).scalar_one()
+        f" FROM vatstats.{table} WHERE {where}"
+    ), params or {}).scalar_one()
 
 
-def warehouse_checksums(engine: sa.Engine, *, across_databases: bool = False) -> dict[str, str]:
-    """Checksums of every warehouse table; `across_databases` leaves out write-time columns."""
+def warehouse_checksums(
+    engine: sa.Engine, tables: Iterable[str] = TABLES, *, across_databases: bool = False
+) -> dict[str, str]:
+    """Checksums of warehouse tables (all by default); `across_databases` leaves out write-time columns."""
     with engine.connect() as conn:
         return {
             table: table_checksum(conn, table, WRITE_TIME_COLUMNS.get(table, ()) if across_databases else ())
-            for table in TABLES
+            for table in tables
         }
 
 
