@@ -73,7 +73,7 @@ PERFORMANCE: dict[str, Performance] = {
     ),
     # Light aircraft: 55-65 kt at liftoff, circuits at 1,000 ft above the field.
     "piston": Performance(
-        taxi_kt=(8, 15), liftoff_kt=(55, 65), takeoff_roll_nm=0.25, runway_half_nm=0.3,
+        taxi_kt=(10, 15), liftoff_kt=(55, 65), takeoff_roll_nm=0.25, runway_half_nm=0.3,
         gate_radius_nm=(0.1, 0.3), initial_climb_nm=1.0, initial_climb_ft=500, initial_climb_kt=75,
         climb_ft_per_nm=500, high_climb_ft_per_nm=400, descent_ft_per_nm=300, low_speed_kt=110,
         entry_nm=5, entry_ft=1500, entry_kt=90, faf_nm=2, faf_ft=650, faf_kt=75,
