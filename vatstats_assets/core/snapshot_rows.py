@@ -30,8 +30,9 @@ class TickRows:
     rejected: dict[str, int] = field(default_factory=dict)
 
 
-def _has_nul(*values: str | None) -> bool:
-    return any(v is not None and "\x00" in v for v in values)
+def _has_nul(row: Row) -> bool:
+    # Every text column, not a chosen few: one NUL anywhere makes COPY refuse the whole tick.
+    return any(type(v) is str and "\x00" in v for v in row.values())
 
 
 def flight_row(pilot: Pilot, seen: datetime, store_names: bool) -> Row:
@@ -116,24 +117,24 @@ def tick_rows(snapshot: Snapshot, region: Region, *, store_names: bool = True) -
         if not region.contains_pilot(pilot.latitude, pilot.longitude,
                                      plan.departure if plan else None, plan.arrival if plan else None):
             continue
-        texts = (pilot.callsign, pilot.name, pilot.server, pilot.transponder)
-        plan_texts = (plan.route, plan.remarks, plan.aircraft) if plan else ()
-        if _has_nul(*texts, *plan_texts):
+        flight = flight_row(pilot, seen, store_names)
+        if _has_nul(flight):
             # PostgreSQL text cannot hold NUL; the record is refused, never altered silently.
             rejected["pilot text contains a NUL character"] = rejected.get("pilot text contains a NUL character", 0) + 1
             continue
-        flights.append(flight_row(pilot, seen, store_names))
+        flights.append(flight)
         positions.append(position_row(pilot, seen))
     atc = []
     for controllers, is_atis in ((snapshot.controllers, False), (snapshot.atis, True)):
         for controller in controllers:
             if not region.contains_controller(controller.callsign):
                 continue
-            if _has_nul(controller.callsign, controller.name, controller.text_atis, controller.server):
+            row = atc_row(controller, seen, is_atis, store_names)
+            if _has_nul(row):
                 reason = "controller text contains a NUL character"
                 rejected[reason] = rejected.get(reason, 0) + 1
                 continue
-            atc.append(atc_row(controller, seen, is_atis, store_names))
+            atc.append(row)
     return TickRows(seen, flights, atc, positions, rejected)
 
 
