@@ -39,6 +39,11 @@ from vatstats_assets.core.feed_values import (
 
 SUPPORTED_FEED_VERSION = 3
 
+# Real callsigns are at most a dozen characters ("1313538_OBS"). A callsign is part of every
+# connection's key, and PostgreSQL cannot index a key of more than about 2.7 kB: one absurd
+# callsign would otherwise make every tick it appears in fail as a whole.
+MAX_CALLSIGN_LENGTH = 32
+
 _UTF8_BOM = b"\xef\xbb\xbf"
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -434,6 +439,8 @@ def _callsign(record: dict[str, Any]) -> str:
     callsign = value.strip()
     if not callsign:
         raise _BadRecord("callsign is missing")
+    if len(callsign) > MAX_CALLSIGN_LENGTH:
+        raise _BadRecord(f"callsign is longer than {MAX_CALLSIGN_LENGTH} characters")
     return callsign
 
 
