@@ -39,6 +39,13 @@ class Warehouse:
     engine: sa.Engine
 
 
+def _refused(server: PostgresServer, error: sa.exc.DBAPIError) -> str:
+    """One sentence naming the server (never its password) and the first line of its answer."""
+    reason = str(error.orig if error.orig is not None else error).strip().splitlines()
+    return (f"the PostgreSQL server at {server.describe()} (VATSTATS_DATABASE_URL) refused to prepare the "
+            f"warehouse: {reason[0] if reason else type(error).__name__}")
+
+
 @contextmanager
 def open_warehouse(
     settings: Settings | None = None, *, create_dagster_database: bool = False, migrate_schema: bool = True
@@ -56,10 +63,15 @@ def open_warehouse(
                 ensure_database(server, server.dagster_database)
         except SettingsError as error:
             raise CommandError(str(error)) from None
+        except sa.exc.DBAPIError as error:  # e.g. a user not allowed to create the database
+            raise CommandError(_refused(server, error)) from None
         engine = create_warehouse_engine(server.warehouse_url)
         try:
             if migrate_schema:
-                migrate(engine)
+                try:
+                    migrate(engine)
+                except sa.exc.DBAPIError as error:  # e.g. a user not allowed to create the schema
+                    raise CommandError(_refused(server, error)) from None
             yield Warehouse(settings, server, engine)
         finally:
             engine.dispose()
