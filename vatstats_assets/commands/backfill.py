@@ -70,15 +70,15 @@ def run(args: argparse.Namespace) -> int:
     with open_warehouse(settings, create_dagster_database=True) as warehouse:
         export_environment(warehouse.server)
         os.environ.setdefault("DAGSTER_HOME", str(prepare_dagster_home(settings.data_dir)))
-        from vatstats_assets.definitions import build_resources, defs
+        from vatstats_assets.definitions import defs
 
         asset_key = dg.AssetKey(args.asset)
         node = next((n for n in defs.resolve_asset_graph().asset_nodes if n.key == asset_key), None)
         if node is None or node.partitions_def is None:
             daily = sorted(n.key.to_user_string() for n in defs.resolve_asset_graph().asset_nodes if n.partitions_def)
             raise CommandError(f"{args.asset!r} is not a daily asset; choose one of {', '.join(daily)}")
+        # Resolved from the Definitions, the asset carries its resources with it.
         asset = defs.resolve_assets_def(asset_key)
-        resources = build_resources(settings)
         instance = dg.DagsterInstance.get()
         chunks = day_chunks(start, end)
         total_days = (end - start).days + 1
@@ -89,7 +89,6 @@ def run(args: argparse.Namespace) -> int:
                 result = dg.materialize(
                     [asset],
                     selection=[asset_key],
-                    resources=resources,
                     instance=instance,
                     tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat(),
                           "vatstats/backfill": f"{args.asset}:{start}..{end}"},
