@@ -15,6 +15,7 @@ from datetime import date, datetime
 import pandas as pd
 import sqlalchemy as sa
 
+from vatstats_assets.core.anonymise import body_without_names
 from vatstats_assets.core.feed import Snapshot
 from vatstats_assets.core.region import Region
 from vatstats_assets.core.snapshot_rows import moved_positions, tick_rows
@@ -102,7 +103,9 @@ def prepare_tick(
     with engine.connect() as conn:
         stored = last_positions(conn, rows.flights)
     positions = moved_positions(rows.positions, stored)
-    compressed = gzip.compress(body, compresslevel=RAW_COMPRESSION_LEVEL)
+    # The raw snapshot holds every name too: with names switched off, it is stored without them.
+    stored_body = body if store_names else body_without_names(body)
+    compressed = gzip.compress(stored_body, compresslevel=RAW_COMPRESSION_LEVEL)
     rejected = dict(rows.rejected)
     for reason, count in snapshot.skipped_by_reason().items():
         rejected[reason] = rejected.get(reason, 0) + count
