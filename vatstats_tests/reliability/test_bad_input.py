@@ -6,14 +6,13 @@ vatstats_tests/test_cli_errors.py (a database URL with a foreign scheme, an unre
 importing, and they do not depend on one another.
 """
 
-import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
+
+from vatstats_tests.reliability.cli_runs import start_vatstats
 
 # A month ahead, not tomorrow: still the future if midnight UTC passes while the test runs.
 NEXT_MONTH = (datetime.now(UTC).date() + timedelta(days=30)).isoformat()
@@ -60,14 +59,11 @@ CASES: dict[str, BadInput] = {
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess]:
     data_dir = tmp_path_factory.mktemp("data")  # nothing may start here; if something did, it stays contained
-    running = {}
-    for name, case in CASES.items():
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("VATSTATS_", "DAGSTER_"))}
-        env.update({"VATSTATS_DATA_DIR": str(data_dir), **case.env})
-        running[name] = subprocess.Popen(
-            [sys.executable, "-m", "vatstats_assets.cli", *case.args], env=env, cwd=Path(data_dir),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
+    running = {
+        name: start_vatstats(*case.args, env={"VATSTATS_DATA_DIR": str(data_dir), **case.env}, cwd=data_dir,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for name, case in CASES.items()
+    }
     finished = {}
     for name, process in running.items():
         stdout, stderr = process.communicate(timeout=120)

@@ -8,7 +8,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from vatstats_assets.commands.replay import discover
 from vatstats_assets.defs.resources import WarehouseResource
+from vatstats_tests.reliability.cli_runs import run_vatstats, start_vatstats
 from vatstats_tests.reliability.ingest_runs import ingest_resources, run_ingest
 from vatstats_tests.reliability.stepped_feed import SteppedSimulator
 from vatstats_tests.reliability.throwaway import EmbeddedPostgres
@@ -88,16 +88,6 @@ def test_a_database_restarted_between_snapshots_is_reconnected_and_no_snapshot_i
     assert stored_snapshots(embedded.warehouse_url) == sorted(before + served)
 
 
-def replay_command(folder: Path, database_url: str) -> list[str]:
-    return [sys.executable, "-m", "vatstats_assets.cli", "replay", str(folder), "--region", "global", "--quiet"]
-
-
-def command_env(database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VATSTATS_")}
-    env["VATSTATS_DATABASE_URL"] = database_url
-    return env
-
-
 def kill_while_writing(process: subprocess.Popen, engine: sa.Engine, after_snapshots: int) -> int:
     """SIGKILL `process` while it holds a tick's write transaction open, once `after_snapshots` are committed.
 
@@ -125,8 +115,9 @@ def test_a_replay_killed_in_the_middle_of_a_write_leaves_only_whole_snapshots_an
 ) -> None:
     in_order = [saved.update_timestamp for saved in discover(snapshot_folder)[0]]
     after = random.randint(3, len(in_order) * 2 // 3)  # a moment anywhere in the stream
-    process = subprocess.Popen(replay_command(snapshot_folder, database_url), env=command_env(database_url),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    replay = ("replay", str(snapshot_folder), "--region", "global", "--quiet")
+    process = start_vatstats(*replay, env={"VATSTATS_DATABASE_URL": database_url},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         kill_while_writing(process, engine, after)
     finally:
@@ -159,8 +150,7 @@ def test_a_replay_killed_in_the_middle_of_a_write_leaves_only_whole_snapshots_an
     assert (flights_last, controllers_last) == (pilots_stored, controllers_stored)
     assert killed_prefix == reference_prefix  # every stored tick complete, exactly as an undisturbed replay
 
-    resumed = subprocess.run(replay_command(snapshot_folder, database_url), env=command_env(database_url),
-                             capture_output=True, text=True, timeout=120)
+    resumed = run_vatstats(*replay, env={"VATSTATS_DATABASE_URL": database_url})
     assert resumed.returncode == 0, resumed.stderr
     assert f"({len(stored)} already stored, 0 files skipped)" in resumed.stdout
     assert warehouse_checksums(engine, INGEST_TABLES, across_databases=True) == warehouse_checksums(
