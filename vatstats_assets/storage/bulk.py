@@ -66,13 +66,16 @@ def copy_rows(conn: sa.Connection, table: str, columns: Sequence[str], rows: Seq
 
 
 def _stage_table(conn: sa.Connection, spec: TableSpec) -> str:
-    # Kept for the connection's life and emptied at each commit: no catalog churn per tick.
+    """A session temp table shaped like the target, kept for the connection's life.
+
+    ON COMMIT DELETE ROWS empties it at every commit (a rollback discards its rows anyway), so it
+    is never truncated; when it exists already, CREATE .. IF NOT EXISTS is one catalog lookup.
+    """
     stage = f"stage_{spec.name}"
     conn.exec_driver_sql(
         f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {spec.qualified} INCLUDING DEFAULTS)"
         " ON COMMIT DELETE ROWS"
     )
-    conn.exec_driver_sql(f"TRUNCATE {stage}")
     return stage
 
 
