@@ -27,22 +27,32 @@ daily_maintenance_schedule = dg.ScheduleDefinition(
 PRUNE_BATCH = 500  # runs deleted per tick: bounded work, and 15 s ingest adds only 240 runs an hour
 
 
-@dg.op(description="Deletes Dagster runs (and their event logs) older than VATSTATS_RUN_RETENTION_DAYS.")
-def prune_dagster_runs(context: dg.OpExecutionContext) -> int:
-    settings = Settings.from_env()
-    cutoff = datetime.now(UTC) - timedelta(days=settings.run_retention_days)
-    records = context.instance.get_run_records(
+def prune_runs_before(instance: dg.DagsterInstance, cutoff: datetime, limit: int = PRUNE_BATCH) -> int:
+    """Delete up to `limit` finished runs created before `cutoff`, oldest first, with their event logs.
+
+    The cut-off is a parameter (not "now minus the retention") so that tests can prune a day of
+    simulated time in seconds.
+    """
+    records = instance.get_run_records(
         filters=dg.RunsFilter(
             created_before=cutoff,
             statuses=[dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED],
         ),
-        limit=PRUNE_BATCH,
+        limit=limit,
         ascending=True,
     )
     for record in records:
-        context.instance.delete_run(record.dagster_run.run_id)
-    context.log.info(f"Deleted {len(records)} runs created before {cutoff.isoformat()}")
+        instance.delete_run(record.dagster_run.run_id)
     return len(records)
+
+
+@dg.op(description="Deletes Dagster runs (and their event logs) older than VATSTATS_RUN_RETENTION_DAYS.")
+def prune_dagster_runs(context: dg.OpExecutionContext) -> int:
+    settings = Settings.from_env()
+    cutoff = datetime.now(UTC) - timedelta(days=settings.run_retention_days)
+    deleted = prune_runs_before(context.instance, cutoff)
+    context.log.info(f"Deleted {deleted} runs created before {cutoff.isoformat()}")
+    return deleted
 
 
 @dg.job(description="Prune Dagster's own run history so its storage stays bounded.",
