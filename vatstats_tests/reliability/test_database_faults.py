@@ -110,6 +110,15 @@ def kill_while_writing(process: subprocess.Popen, engine: sa.Engine, after_snaps
     raise AssertionError(f"replay never had a write in progress after {after_snapshots} snapshots")
 
 
+def prefix_checksums(conn: sa.Connection, until: datetime) -> tuple[str, str]:
+    """Checksums of the raw snapshots and track points up to `until`: what every tick appended."""
+    return (
+        table_checksum(conn, "feed_snapshots", WRITE_TIME_COLUMNS["feed_snapshots"],
+                       where="update_timestamp <= :until", params={"until": until}),
+        table_checksum(conn, "flight_positions", where="observed_at <= :until", params={"until": until}),
+    )
+
+
 def test_a_replay_killed_in_the_middle_of_a_write_leaves_only_whole_snapshots_and_resumes(
     engine: sa.Engine, database_url: str, snapshot_folder: Path, reference_warehouse: sa.Engine
 ) -> None:
@@ -156,11 +165,3 @@ def test_a_replay_killed_in_the_middle_of_a_write_leaves_only_whole_snapshots_an
     assert warehouse_checksums(engine, INGEST_TABLES, across_databases=True) == warehouse_checksums(
         reference_warehouse, INGEST_TABLES, across_databases=True)
 
-
-def prefix_checksums(conn: sa.Connection, until: datetime) -> tuple[str, str]:
-    """Checksums of the raw snapshots and track points up to `until`: what every tick appended."""
-    return (
-        table_checksum(conn, "feed_snapshots", WRITE_TIME_COLUMNS["feed_snapshots"],
-                       where="update_timestamp <= :until", params={"until": until}),
-        table_checksum(conn, "flight_positions", where="observed_at <= :until", params={"until": until}),
-    )
