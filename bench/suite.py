@@ -199,6 +199,8 @@ def machine(server: PostgresServer) -> dict[str, Any]:
         "python": platform.python_version(),
         "postgres": server_version(server),
         "postgres_embedded": server.is_embedded,
+        # Other work on the machine moves absolute times (ratios hold): the load says how busy it was.
+        "load_average_1_5_15_min": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -273,6 +275,7 @@ def main(argv: list[str]) -> int:
         print(f"vatstats bench: error: {str(error).rstrip('.')}.", file=sys.stderr)
         return 2
     started_at = datetime.now(UTC)
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     try:
         figures, outcome = run_suite(args, benchmarks, server)
         record = {
@@ -283,7 +286,7 @@ def main(argv: list[str]) -> int:
             "smoke": args.smoke,
             "started_at": started_at.isoformat(),
             "finished_at": datetime.now(UTC).isoformat(),
-            "machine": machine(server),
+            "machine": {**machine(server), "load_average_at_start": load_at_start},
             "benchmarks": [b.name for b in benchmarks],
             **outcome,
             "figures": figures,
