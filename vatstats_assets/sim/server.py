@@ -83,7 +83,14 @@ class SimulatorServer:
         self.timeout_delay_s = timeout_delay_s
         self.log = log or sys.stderr
         self._fault = faults.check_fault(fault)
-        start = start or datetime.now(UTC).replace(second=0, microsecond=0)
+        # Without a start, simulated time begins now, so at --speed 1 a snapshot's update_timestamp is
+        # the moment it appears (freshness measurements depend on it). The simulation's window starts
+        # at the last 15 s boundary; _lead_s is how far into it "now" already is.
+        self._follows_wall_clock = start is None
+        if start is None:
+            now = datetime.now(UTC)
+            start = now.replace(second=now.second - now.second % 15, microsecond=0)
+        self._lead_s = 0.0
         self.simulation = Simulation(start=start, pilots=pilots, seed=seed, controllers=controllers)
         self._truth_path = truth_path
         self.truth: GroundTruth | None = None
@@ -114,6 +121,8 @@ class SimulatorServer:
                 reason = error.strerror or error
                 raise SimulatorError(f"cannot write the ground truth to {self._truth_path} ({reason})") from error
         self._started_at = time.monotonic()
+        if self._follows_wall_clock:
+            self._lead_s = datetime.now(UTC).timestamp() - self.simulation.window_start
         self._threads = [
             threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="sim-http", daemon=True),
             threading.Thread(target=self._run_clock, name="sim-clock", daemon=True),
@@ -179,7 +188,7 @@ class SimulatorServer:
 
     def current_tick(self) -> Tick:
         elapsed = (time.monotonic() - self._started_at) * self.speed if self._started_at else 0.0
-        return self.simulation.tick_at(self.simulation.window_start + elapsed)
+        return self.simulation.tick_at(self.simulation.window_start + self._lead_s + elapsed)
 
     def current_update_timestamp(self) -> datetime:
         """update_timestamp of the snapshot the data URL serves now (microseconds; the 7th digit dropped)."""
