@@ -74,7 +74,6 @@ def test_a_database_restarted_between_snapshots_is_reconnected_and_no_snapshot_i
 ) -> None:
     resources = ingest_resources(embedded.warehouse_url, feed.data_url)
     engine = WarehouseResource(database_url=embedded.warehouse_url).engine  # the pool every run shares
-    before = stored_snapshots(embedded.warehouse_url)
     served = []
     for tick in range(6):
         if tick in (2, 4):
@@ -85,7 +84,7 @@ def test_a_database_restarted_between_snapshots_is_reconnected_and_no_snapshot_i
         served.append(feed.current_tick().moment)
         feed.step()
 
-    assert stored_snapshots(embedded.warehouse_url) == sorted(before + served)
+    assert stored_snapshots(embedded.warehouse_url) == served
 
 
 def kill_while_writing(process: subprocess.Popen, engine: sa.Engine, after_snapshots: int) -> int:

@@ -14,8 +14,8 @@ from vatstats_assets.defs.summaries.assets import (
     movement_summaries,
     network_daily_stats,
 )
-from vatstats_tests.reliability.conftest import SIMULATED_DAY, replay_folder
 from vatstats_tests.reliability.ingest_runs import ingest_resources, run_ingest
+from vatstats_tests.reliability.snapshot_files import SIMULATED_DAY, replay_folder
 from vatstats_tests.reliability.stepped_feed import SteppedSimulator
 from vatstats_tests.reliability.warehouse_checksums import row_counts, warehouse_checksums
 

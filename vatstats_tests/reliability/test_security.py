@@ -26,8 +26,8 @@ from vatstats_assets.settings import Settings
 from vatstats_assets.storage.partitions import ensure_partitions
 from vatstats_assets.storage.tables import TABLES
 from vatstats_tests.fixtures import load_fixture_bytes
-from vatstats_tests.reliability.ingest_runs import IngestRun, ingest_resources, run_ingest
 from vatstats_tests.reliability.cli_runs import run_vatstats
+from vatstats_tests.reliability.ingest_runs import ingest_resources, run_ingest
 from vatstats_tests.support.feed_server import FixtureFeedServer
 
 FIXTURE = "2024-02-20"

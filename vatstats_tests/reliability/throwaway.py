@@ -15,6 +15,7 @@ from vatstats_assets.settings import Settings
 from vatstats_assets.storage.engine import create_warehouse_engine
 from vatstats_assets.storage.migrations import migrate
 from vatstats_assets.storage.server import PostgresServer, ensure_database, open_server
+from vatstats_assets.storage.tables import TABLES
 
 
 def drop_database(server: PostgresServer, name: str) -> None:
@@ -62,6 +63,15 @@ class EmbeddedPostgres:
     def restart(self) -> None:
         self.stop()
         self.start()
+
+    def empty_warehouse(self) -> None:
+        """Truncate every warehouse table, so that a test starts from nothing stored."""
+        engine = sa.create_engine(self.warehouse_url, poolclass=sa.NullPool)
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("TRUNCATE " + ", ".join(spec.qualified for spec in TABLES.values()))
+        finally:
+            engine.dispose()
 
 
 @contextmanager
