@@ -33,14 +33,17 @@ ORDER BY a.attnum
 # The heap size of every leaf (a partitioned table's day partitions, or a plain table itself) now,
 # and the rows per page ANALYZE last saw on the leaves it has visited (reltuples is -1 before).
 # rows = pages now x rows per page is the planner's own estimate, current even between ANALYZEs.
+# pg_partition_tree lists nothing for a plain table, hence the table itself as well.
 _SIZE = sa.text("""
-WITH leaves AS (
+WITH target AS (SELECT to_regclass(:table) AS oid),
+leaves AS (
     SELECT c.reltuples, c.relpages, pg_relation_size(c.oid) AS bytes
-    FROM pg_partition_tree(to_regclass(:table)) AS tree
-    JOIN pg_class AS c ON c.oid = tree.relid
-    WHERE tree.isleaf
+    FROM pg_class AS c
+    WHERE c.relkind = 'r'
+      AND (c.oid = (SELECT oid FROM target)
+           OR c.oid IN (SELECT relid FROM pg_partition_tree((SELECT oid FROM target)) WHERE isleaf))
 )
-SELECT to_regclass(:table) IS NOT NULL                                            AS known,
+SELECT (SELECT oid FROM target) IS NOT NULL                                       AS known,
        coalesce(sum(bytes), 0)::bigint                                             AS bytes,
        current_setting('block_size')::bigint                                      AS block_size,
        sum(reltuples) FILTER (WHERE reltuples >= 0 AND relpages > 0)

@@ -106,3 +106,10 @@ def test_large_partitioned_table_is_estimated_from_analyse_statistics_without_co
     estimate = row_count(conn, "pg_temp.track", small_table_bytes=0)
     assert not estimate.exact
     assert 7800 <= estimate.rows <= 8200
+
+
+def test_large_plain_table_is_estimated_too(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("CREATE TEMP TABLE plain (filler text NOT NULL)")
+    conn.exec_driver_sql("INSERT INTO plain SELECT repeat('x', 100) FROM generate_series(1, 3000)")
+    conn.exec_driver_sql("ANALYZE plain")
+    assert row_count(conn, "pg_temp.plain", small_table_bytes=0) == RowCount(3000, exact=False)
