@@ -83,6 +83,7 @@ def busiest_airports_markdown(frame: pd.DataFrame, limit: int = BUSIEST_SHOWN) -
     metadata=write_metadata("replace_partition", MOVEMENT_SUMMARIES.qualified),
     automation_condition=FOLLOW_MOVEMENTS,
     tags=SUMMARY_TAGS,
+    owners=["team:vatstats"],
 )
 def movement_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:
     """Departures and arrivals per airport, UTC day and hour, by aircraft type: the counts behind
@@ -112,6 +113,7 @@ def movement_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     metadata=write_metadata("replace_partition", FLIGHT_SUMMARIES.qualified),
     automation_condition=FOLLOW_MOVEMENTS,
     tags=SUMMARY_TAGS,
+    owners=["team:vatstats"],
 )
 def flight_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:
     """One row per flight completed (final full-stop landing) on a UTC day: detected and filed
@@ -151,6 +153,7 @@ def flight_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     metadata=write_metadata("replace_partition", CONTROLLER_SUMMARIES.qualified),
     automation_condition=REFRESH_TODAY,
     tags=SUMMARY_TAGS,
+    owners=["team:vatstats"],
 )
 def controller_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:
     """Minutes online per controller and UTC day (ATIS excluded): reconnects within 5 minutes on the
@@ -192,6 +195,7 @@ def network_days_markdown(frame: pd.DataFrame) -> str:
     metadata=write_metadata("replace_partition", NETWORK_DAILY_STATS.qualified),
     automation_condition=FOLLOW_MOVEMENTS,
     tags=SUMMARY_TAGS,
+    owners=["team:vatstats"],
 )
 def network_daily_stats(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:
     """Network figures per UTC day: unique pilots and controllers, peak concurrency and when,

@@ -23,6 +23,7 @@ REFRESH_STATUS = dg.AutomationCondition.cron_tick_passed("*/5 * * * *") & ~dg.Au
     deps=["raw_feed_snapshot", "flights", "atc_positions", "traffic_movements"],
     automation_condition=REFRESH_STATUS,
     tags={"vatstats/layer": "status"},
+    owners=["team:vatstats"],
 )
 def network_status(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The live picture: pilots and controllers online, flights and movements today, and how old
