@@ -2,15 +2,14 @@
 
 
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import dagster as dg
 import pandas as pd
 
 from vatstats_assets.core.airports import AirportIndex
 from vatstats_assets.core.movements import detect_movements
-from vatstats_assets.defs.io_manager import write_metadata
-from vatstats_assets.defs.partitions import DAILY_PARTITIONS, WEEKLY_BACKFILL
+from vatstats_assets.defs.daily_assets import daily_table_asset, each_day
 from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_assets.storage.partitions import ensure_partitions
 from vatstats_assets.storage.tables import TRAFFIC_MOVEMENTS
@@ -21,13 +20,6 @@ MOVEMENTS_GROUP = "movements"
 # Today's partition is refreshed every 20 minutes while the day runs (the daily_stats schedules
 # finalise yesterday's after midnight).
 REFRESH_TODAY = dg.AutomationCondition.on_cron("*/20 * * * *")
-
-
-def each_day(start: datetime, end: datetime):
-    day = start
-    while day < end:
-        yield day, min(day + timedelta(days=1), end)
-        day += timedelta(days=1)
 
 
 def movement_rows(movements) -> pd.DataFrame:
@@ -43,17 +35,9 @@ def movement_rows(movements) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TRAFFIC_MOVEMENTS.columns, dtype=object)
 
 
-@dg.asset(
-    partitions_def=DAILY_PARTITIONS,
-    backfill_policy=WEEKLY_BACKFILL,
-    group_name=MOVEMENTS_GROUP,
-    kinds={"postgres"},
-    deps=["flight_positions", "flights"],
-    io_manager_key="warehouse_io_manager",
-    metadata=write_metadata("replace_partition", TRAFFIC_MOVEMENTS.qualified),
-    automation_condition=REFRESH_TODAY,
-    owners=["team:vatstats"],
-    tags={"vatstats/layer": "derived"},
+@daily_table_asset(
+    TRAFFIC_MOVEMENTS, group=MOVEMENTS_GROUP, deps=["flight_positions", "flights"],
+    automation_condition=REFRESH_TODAY, tags={"vatstats/layer": "derived"},
 )
 def traffic_movements(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:
     """Every departure and arrival at an airport on a UTC day, detected from the track history

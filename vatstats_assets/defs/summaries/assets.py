@@ -12,9 +12,7 @@ import pandas as pd
 from vatstats_assets.core.airports import AirportIndex
 from vatstats_assets.core.flights import CompletedFlight, completed_flights
 from vatstats_assets.core.sessions import ControllerDay, controller_days
-from vatstats_assets.defs.io_manager import write_metadata
-from vatstats_assets.defs.movements.assets import each_day
-from vatstats_assets.defs.partitions import DAILY_PARTITIONS, WEEKLY_BACKFILL
+from vatstats_assets.defs.daily_assets import daily_table_asset, each_day
 from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_assets.storage.summaries import controller_connections, movement_summary_rows, network_day_row
 from vatstats_assets.storage.tables import (
@@ -73,17 +71,9 @@ def busiest_airports_markdown(frame: pd.DataFrame, limit: int = BUSIEST_SHOWN) -
     return "\n".join(lines)
 
 
-@dg.asset(
-    partitions_def=DAILY_PARTITIONS,
-    backfill_policy=WEEKLY_BACKFILL,
-    group_name=SUMMARIES_GROUP,
-    kinds={"postgres"},
-    deps=["traffic_movements"],
-    io_manager_key="warehouse_io_manager",
-    metadata=write_metadata("replace_partition", MOVEMENT_SUMMARIES.qualified),
-    automation_condition=FOLLOW_MOVEMENTS,
-    tags=SUMMARY_TAGS,
-    owners=["team:vatstats"],
+@daily_table_asset(
+    MOVEMENT_SUMMARIES, group=SUMMARIES_GROUP, deps=["traffic_movements"],
+    automation_condition=FOLLOW_MOVEMENTS, tags=SUMMARY_TAGS,
 )
 def movement_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:
     """Departures and arrivals per airport, UTC day and hour, by aircraft type: the counts behind
@@ -103,17 +93,9 @@ def movement_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseRe
     return frame
 
 
-@dg.asset(
-    partitions_def=DAILY_PARTITIONS,
-    backfill_policy=WEEKLY_BACKFILL,
-    group_name=SUMMARIES_GROUP,
-    kinds={"postgres"},
-    deps=["traffic_movements", "flight_positions", "flights"],
-    io_manager_key="warehouse_io_manager",
-    metadata=write_metadata("replace_partition", FLIGHT_SUMMARIES.qualified),
-    automation_condition=FOLLOW_MOVEMENTS,
-    tags=SUMMARY_TAGS,
-    owners=["team:vatstats"],
+@daily_table_asset(
+    FLIGHT_SUMMARIES, group=SUMMARIES_GROUP, deps=["traffic_movements", "flight_positions", "flights"],
+    automation_condition=FOLLOW_MOVEMENTS, tags=SUMMARY_TAGS,
 )
 def flight_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:
     """One row per flight completed (final full-stop landing) on a UTC day: detected and filed
@@ -143,17 +125,9 @@ def flight_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     return frame
 
 
-@dg.asset(
-    partitions_def=DAILY_PARTITIONS,
-    backfill_policy=WEEKLY_BACKFILL,
-    group_name=SUMMARIES_GROUP,
-    kinds={"postgres"},
-    deps=["atc_positions"],
-    io_manager_key="warehouse_io_manager",
-    metadata=write_metadata("replace_partition", CONTROLLER_SUMMARIES.qualified),
-    automation_condition=REFRESH_TODAY,
-    tags=SUMMARY_TAGS,
-    owners=["team:vatstats"],
+@daily_table_asset(
+    CONTROLLER_SUMMARIES, group=SUMMARIES_GROUP, deps=["atc_positions"],
+    automation_condition=REFRESH_TODAY, tags=SUMMARY_TAGS,
 )
 def controller_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:
     """Minutes online per controller and UTC day (ATIS excluded): reconnects within 5 minutes on the
@@ -185,17 +159,9 @@ def network_days_markdown(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-@dg.asset(
-    partitions_def=DAILY_PARTITIONS,
-    backfill_policy=WEEKLY_BACKFILL,
-    group_name=SUMMARIES_GROUP,
-    kinds={"postgres"},
-    deps=["traffic_movements", "raw_feed_snapshot", "flights", "atc_positions"],
-    io_manager_key="warehouse_io_manager",
-    metadata=write_metadata("replace_partition", NETWORK_DAILY_STATS.qualified),
-    automation_condition=FOLLOW_MOVEMENTS,
-    tags=SUMMARY_TAGS,
-    owners=["team:vatstats"],
+@daily_table_asset(
+    NETWORK_DAILY_STATS, group=SUMMARIES_GROUP, deps=["traffic_movements", "raw_feed_snapshot", "flights", "atc_positions"],
+    automation_condition=FOLLOW_MOVEMENTS, tags=SUMMARY_TAGS,
 )
 def network_daily_stats(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:
     """Network figures per UTC day: unique pilots and controllers, peak concurrency and when,
