@@ -1,7 +1,8 @@
 """Fixtures for the browser test: the running dev stack, Dagster's GraphQL API, headless Chromium.
 
 The stack is the e2e tests' `dev_stack` (`vatstats dev --simulate` started as a user starts it), so
-the browser sees exactly what a newcomer sees after the README's first command.
+the browser sees exactly what a newcomer sees after the README's first command, plus an hour of
+simulated traffic stored just before it starts, so today's movements are real numbers.
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from vatstats_assets.storage.engine import create_warehouse_engine
+from vatstats_tests.browser.todays_traffic import (
+    SimulatedPeriod,
+    create_tick_partitions,
+    period_before,
+    store_simulated_period,
+)
 from vatstats_tests.e2e.conftest import DevStack, dev_stack  # noqa: F401 - re-exported as this package's fixture
 
 # Debian's package (installed by .ci/run): Playwright cannot download a browser here.
@@ -117,7 +125,22 @@ def ingest_runs_succeeded(graphql: DagsterGraphQL) -> int:
 
 
 @pytest.fixture(scope="module")
-def live_ui(dev_stack: DevStack) -> LiveUI:  # noqa: F811 - dev_stack is the imported fixture
+def todays_traffic(database_url: str) -> SimulatedPeriod:
+    """An hour of simulated traffic, ended just before now, in the warehouse the dev stack will use."""
+    period = period_before(datetime.now(UTC))
+    engine = create_warehouse_engine(database_url)
+    try:
+        create_tick_partitions(engine, period)
+        store_simulated_period(engine, period)
+    finally:
+        engine.dispose()
+    return period
+
+
+# todays_traffic comes first: pytest sets up same-scope fixtures in argument order, so the hour is
+# stored before `vatstats dev` starts and the live simulator's snapshots are all newer.
+@pytest.fixture(scope="module")
+def live_ui(todays_traffic: SimulatedPeriod, dev_stack: DevStack) -> LiveUI:  # noqa: F811 - imported fixture
     graphql = DagsterGraphQL(dev_stack.ui_url)
     today = datetime.now(UTC).date()
     # Launched first: its run (a process per step) takes longest, and runs beside ingestion.
