@@ -16,10 +16,10 @@ manager commits the step's one transaction while handling that last output, and 
 the event right after, so it trails the commit by milliseconds. (feed_snapshots.stored_at is the
 clock when its row was inserted, before the other three tables are written and committed, and
 RUN_SUCCESS comes after the run's own bookkeeping; both are kept in the details for comparison.)
-The simulator publishes a snapshot when its simulated clock, which starts at the minute before it
-starts and runs at wall speed, reaches the snapshot's update_timestamp; the constant offset between
-the two clocks is measured at start by watching two snapshot changes on the simulator (10 requests
-a second for about 30 s: a local process, not the real feed).
+The simulator publishes a snapshot when its simulated clock reaches the snapshot's update_timestamp;
+at --speed 1 that clock follows the wall clock, and rather than assume it, the constant offset
+between the two is measured at start by watching two snapshot changes on the simulator (10
+requests a second for about 30 s: a local process, not the real feed).
 Also reported: whether any ingest run waited in the queue while another ingest run was in progress,
 and how many of the simulator's snapshots were never stored (between the first and last stored).
 """
@@ -259,6 +259,8 @@ def run(quick: bool, *, server: PostgresServer, minutes: float = 10.0, pilots: i
 
     behind = [r.run_id for r in ingest_runs if waited_behind_another(r, ingest_runs)]
     stamps = sorted(snapshots)
+    created = sorted(r.created for r in ingest_runs)
+    run_gaps = [later - earlier for earlier, later in zip(created, created[1:])]
     published = round((stamps[-1] - stamps[0]) / SNAPSHOT_INTERVAL_S) + 1  # between the first and last stored
     statuses: dict[str, int] = {}
     for r in all_runs:
@@ -285,7 +287,8 @@ def run(quick: bool, *, server: PostgresServer, minutes: float = 10.0, pilots: i
                target="0 (no backlog)", run_ids=behind[:10], runs_by_job_and_status=statuses,
                snapshots_stored_before_stop=stored_before_stop),
         figure(NAME, "snapshots never stored (the sensor's 15 s drifted past them)", published - len(stamps),
-               f"of {published}", note="the sensor polls every 15 s plus its own run time, so its phase drifts"
+               f"of {published}", median_s_between_sensor_runs=round(median(run_gaps), 2) if run_gaps else None,
+               note="the sensor polls every 15 s plus its own run time, so its phase drifts"
                " against the feed's 15 s cadence and now and then skips one snapshot"),
         figure(NAME, "processes, ports, connections left after SIGTERM",
                len(leftovers) + len(ports_left) + connections_left, "", stop_s=round(stop_s, 1),

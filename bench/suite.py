@@ -276,11 +276,15 @@ def main(argv: list[str]) -> int:
         return 2
     started_at = datetime.now(UTC)
     load_at_start = [round(x, 2) for x in os.getloadavg()]
+    # Read before the run: the code measured is the code checked out when it started.
+    commit = _git("rev-parse", "--short", "HEAD")
+    tracked_changes = bool(_git("status", "--porcelain", "--untracked-files=no"))
     try:
         figures, outcome = run_suite(args, benchmarks, server)
         record = {
-            "commit": _git("rev-parse", "--short", "HEAD"),
-            "tracked_changes": bool(_git("status", "--porcelain", "--untracked-files=no")),
+            "commit": commit,
+            "commit_at_end": _git("rev-parse", "--short", "HEAD"),  # differs if commits landed meanwhile
+            "tracked_changes": tracked_changes,
             "command": "vatstats bench " + " ".join(argv),
             "quick": args.quick,
             "smoke": args.smoke,
