@@ -1,8 +1,15 @@
-"""The feed sensor's circuit breaker, as pure state transitions (kept in the sensor's cursor).
+"""The feed sensor's polling rhythm and circuit breaker, as pure state (kept in the sensor's cursor).
 
-After FAILURES_BEFORE_BACKOFF consecutive failures the sensor stops polling for a while, doubling
-the pause on each further failure up to MAX_PAUSE; a 429's Retry-After is honoured when longer.
-The first success closes the breaker.
+Rhythm: the feed publishes a snapshot every 15 s. Polling on a plain 15 s timer drifts against
+that cadence (the daemon's ticks come every 15 s *plus* their own run time) and now and then
+skips a snapshot. So the sensor is evaluated often but polls only when a new snapshot is due:
+FEED_CADENCE after the last snapshot seen (plus a little publication margin), and never sooner
+than MIN_POLL_GAP after its previous poll. That is one poll per snapshot on average, locked to
+the feed's phase.
+
+Breaker: after FAILURES_BEFORE_BACKOFF consecutive failures the sensor stops polling for a while,
+doubling the pause on each further failure up to MAX_PAUSE; a 429's Retry-After is honoured when
+longer. The first success closes the breaker.
 """
 
 from __future__ import annotations
@@ -15,6 +22,12 @@ FAILURES_BEFORE_BACKOFF = 3  # one or two blips are normal for a feed regenerate
 BASE_PAUSE = timedelta(seconds=30)  # two polling intervals: long enough to matter, short to recover
 MAX_PAUSE = timedelta(minutes=10)  # an outage longer than this is still noticed within 10 minutes
 
+FEED_CADENCE = timedelta(seconds=15)  # VATSIM regenerates the feed every 15 s
+PUBLISH_MARGIN = timedelta(seconds=2)  # a snapshot is served a moment after its update_timestamp
+# Below the cadence, so a poll that came late can be followed by one on time (no drift), yet far
+# above it in rate terms: a snapshot not yet out is asked for again 10 s later, not hammered.
+MIN_POLL_GAP = timedelta(seconds=10)
+
 
 @dataclass(frozen=True)
 class FeedPollState:
@@ -22,6 +35,7 @@ class FeedPollState:
     consecutive_failures: int = 0
     paused_until: str | None = None
     last_error: str | None = None
+    last_polled_at: str | None = None
 
     def to_cursor(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -38,6 +52,22 @@ class FeedPollState:
     def paused_at(self, now: datetime) -> bool:
         return self.paused_until is not None and now < datetime.fromisoformat(self.paused_until)
 
+    def next_poll_at(self) -> datetime | None:
+        """When a poll can next find something new (None: at once)."""
+        due = []
+        if self.last_polled_at is not None:
+            due.append(datetime.fromisoformat(self.last_polled_at) + MIN_POLL_GAP)
+        if self.last_update_timestamp is not None:
+            due.append(datetime.fromisoformat(self.last_update_timestamp) + FEED_CADENCE + PUBLISH_MARGIN)
+        return max(due) if due else None
+
+    def poll_due_at(self, now: datetime) -> bool:
+        due = self.next_poll_at()
+        return due is None or now >= due
+
+    def polled(self, now: datetime) -> FeedPollState:
+        return replace(self, last_polled_at=now.isoformat())
+
     def after_failure(self, now: datetime, error: str, retry_after: timedelta | None = None) -> FeedPollState:
         failures = self.consecutive_failures + 1
         pause = timedelta(0)
@@ -49,4 +79,4 @@ class FeedPollState:
         return replace(self, consecutive_failures=failures, paused_until=until, last_error=error)
 
     def after_success(self, update_timestamp: str) -> FeedPollState:
-        return FeedPollState(last_update_timestamp=update_timestamp)
+        return FeedPollState(last_update_timestamp=update_timestamp, last_polled_at=self.last_polled_at)

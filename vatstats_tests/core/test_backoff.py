@@ -1,6 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
-from vatstats_assets.core.backoff import BASE_PAUSE, FAILURES_BEFORE_BACKOFF, MAX_PAUSE, FeedPollState
+from vatstats_assets.core.backoff import BASE_PAUSE, FAILURES_BEFORE_BACKOFF, MAX_PAUSE, MIN_POLL_GAP, FeedPollState
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
@@ -47,3 +47,35 @@ def test_the_state_survives_a_round_trip_through_the_cursor() -> None:
 
 def test_an_unreadable_cursor_starts_fresh() -> None:
     assert FeedPollState.from_cursor("not json") == FeedPollState()
+
+
+def test_a_poll_is_due_only_once_the_next_snapshot_should_be_out() -> None:
+    state = FeedPollState(last_update_timestamp=NOW.isoformat()).polled(NOW + timedelta(seconds=3))
+    assert not state.poll_due_at(NOW + timedelta(seconds=16))
+    assert state.poll_due_at(NOW + timedelta(seconds=17))
+
+
+def test_polls_are_never_closer_than_the_minimum_gap() -> None:
+    state = FeedPollState(last_update_timestamp=NOW.isoformat()).polled(NOW + timedelta(seconds=20))
+    assert not state.poll_due_at(NOW + timedelta(seconds=20) + MIN_POLL_GAP - timedelta(seconds=1))
+
+
+def test_polling_keeps_in_step_with_the_feed_and_misses_no_snapshot() -> None:
+    """An hour of daemon ticks every 5 s plus a variable evaluation time, against a feed publishing
+    every 15 s: every snapshot is seen, with about one poll per snapshot."""
+    state, seen, polls = FeedPollState(), set(), 0
+    clock = NOW
+    for i in range(720):
+        clock += timedelta(seconds=5 + (i * 7 % 10) / 10)  # 5.0-5.9 s: the daemon's own overhead
+        if not state.poll_due_at(clock):
+            continue
+        polls += 1
+        state = state.polled(clock)
+        # the feed serves the newest snapshot published at least 1 s ago
+        elapsed = (clock - NOW - timedelta(seconds=1)).total_seconds()
+        newest = NOW + timedelta(seconds=15 * int(elapsed // 15))
+        seen.add(newest)
+        state = state.after_success(newest.isoformat())
+    published = {NOW + timedelta(seconds=15 * k) for k in range(1, int((clock - NOW).total_seconds() // 15) - 1)}
+    assert published <= seen
+    assert polls <= len(published) * 1.1

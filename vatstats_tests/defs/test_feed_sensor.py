@@ -1,11 +1,12 @@
 """The feed sensor, evaluated with Dagster's build_sensor_context against a real local HTTP feed."""
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 import pytest
 
-from vatstats_assets.core.backoff import FAILURES_BEFORE_BACKOFF
+from vatstats_assets.core.backoff import FAILURES_BEFORE_BACKOFF, MIN_POLL_GAP, FeedPollState
 from vatstats_assets.defs.ingest.sensor import vatsim_feed_sensor
 from vatstats_assets.defs.resources import FeedResource
 from vatstats_tests.fixtures import load_fixture_bytes
@@ -19,8 +20,18 @@ def feed_server():
         yield server
 
 
+def poll_gap_passed(cursor: str | None) -> str | None:
+    """The cursor as it stands once the minimum gap since its last poll has passed."""
+    if cursor is None:
+        return None
+    state = json.loads(cursor)
+    if state.get("last_polled_at"):
+        state["last_polled_at"] = (datetime.fromisoformat(state["last_polled_at"]) - MIN_POLL_GAP).isoformat()
+    return json.dumps(state)
+
+
 def tick(feed_server: FixtureFeedServer, cursor: str | None = None):
-    context = dg.build_sensor_context(cursor=cursor, resources={"feed": FeedResource(feed_url=feed_server.status_url, timeout_s=5)})
+    context = dg.build_sensor_context(cursor=poll_gap_passed(cursor), resources={"feed": FeedResource(feed_url=feed_server.status_url, timeout_s=5)})
     result = vatsim_feed_sensor.evaluate_tick(context)
     return result, result.cursor
 
@@ -75,3 +86,12 @@ def test_a_429_pauses_for_its_retry_after(feed_server) -> None:
     polled = feed_server.requests
     tick(feed_server, cursor)
     assert feed_server.requests == polled
+
+
+def test_the_feed_is_not_polled_before_the_next_snapshot_is_due(feed_server) -> None:
+    just_seen = FeedPollState(last_update_timestamp=(datetime.now(UTC) - timedelta(seconds=5)).isoformat())
+    context = dg.build_sensor_context(cursor=just_seen.to_cursor(),
+                                      resources={"feed": FeedResource(feed_url=feed_server.status_url)})
+    result = vatsim_feed_sensor.evaluate_tick(context)
+    assert feed_server.requests == 0
+    assert "not polled" in result.skip_message

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from vatstats_assets.defs.ingest.assets import ingest_snapshot
 from vatstats_assets.defs.ingest.jobs import ingest_job
-from vatstats_assets.defs.ingest.sensor import POLL_INTERVAL_S
+from vatstats_assets.core.backoff import FEED_CADENCE
 from vatstats_assets.defs.maintenance.assets import warehouse_retention
 from vatstats_assets.defs.maintenance.schedules import PRUNE_BATCH, prune_runs_before
 from vatstats_assets.defs.resources import WarehouseResource
@@ -114,11 +114,11 @@ def dagster_instance(
 
 
 def test_one_hourly_prune_can_delete_more_runs_than_an_hour_of_ingest_creates() -> None:
-    assert PRUNE_BATCH > timedelta(hours=1) / timedelta(seconds=POLL_INTERVAL_S)
+    assert PRUNE_BATCH > timedelta(hours=1) / FEED_CADENCE  # one ingest run per snapshot
 
 
 def test_sensor_and_schedule_ticks_have_a_retention_in_the_project_instance(dagster_instance) -> None:
-    # The daemon purges ticks by these settings; a sensor every 15 s writes 5,760 ticks a day.
+    # The daemon purges ticks by these settings; a sensor evaluated every 5 s writes 17,280 ticks a day.
     retention = dagster_instance[0].get_settings("retention")
     sensor_days = retention["sensor"]["purge_after_days"]
     assert set(sensor_days) == {"skipped", "success", "failure", "started"}
