@@ -35,6 +35,10 @@ def _has_nul(row: Row) -> bool:
     return any(type(v) is str and "\x00" in v for v in row.values())
 
 
+def _never(row: Row) -> bool:
+    return False
+
+
 def flight_row(pilot: Pilot, seen: datetime, store_names: bool) -> Row:
     plan = pilot.flight_plan
     return {
@@ -107,9 +111,24 @@ def atc_row(controller: Controller, seen: datetime, is_atis: bool, store_names: 
     }
 
 
-def tick_rows(snapshot: Snapshot, region: Region, *, store_names: bool = True) -> TickRows:
-    """The rows one snapshot contributes, observed at its update_timestamp."""
+def body_may_contain_nul(body: bytes) -> bool:
+    """Whether any text in a feed body can hold a NUL: JSON can only write one as \\u0000.
+
+    One scan of the bytes (about a millisecond) spares checking every text of every record.
+    A compressed body cannot be scanned, so it is assumed to.
+    """
+    return body[:2] == b"\x1f\x8b" or b"\\u0000" in body
+
+
+def tick_rows(
+    snapshot: Snapshot, region: Region, *, store_names: bool = True, may_contain_nul: bool = True
+) -> TickRows:
+    """The rows one snapshot contributes, observed at its update_timestamp.
+
+    `may_contain_nul=False` (from `body_may_contain_nul`) skips the per-record NUL checks.
+    """
     seen = snapshot.update_timestamp
+    has_nul = _has_nul if may_contain_nul else _never
     rejected: dict[str, int] = {}
     flights, positions = [], []
     for pilot in snapshot.pilots:
@@ -118,7 +137,7 @@ def tick_rows(snapshot: Snapshot, region: Region, *, store_names: bool = True) -
                                      plan.departure if plan else None, plan.arrival if plan else None):
             continue
         flight = flight_row(pilot, seen, store_names)
-        if _has_nul(flight):
+        if has_nul(flight):
             # PostgreSQL text cannot hold NUL; the record is refused, never altered silently.
             rejected["pilot text contains a NUL character"] = rejected.get("pilot text contains a NUL character", 0) + 1
             continue
@@ -130,12 +149,31 @@ def tick_rows(snapshot: Snapshot, region: Region, *, store_names: bool = True) -
             if not region.contains_controller(controller.callsign):
                 continue
             row = atc_row(controller, seen, is_atis, store_names)
-            if _has_nul(row):
+            if has_nul(row):
                 reason = "controller text contains a NUL character"
                 rejected[reason] = rejected.get(reason, 0) + 1
                 continue
             atc.append(row)
     return TickRows(seen, flights, atc, positions, rejected)
+
+
+# A parked aircraft's reported altitude wanders by a few feet with the simulator's ground model;
+# within this band, standing still at the same coordinates is "not moved". A helicopter climbing
+# in a hover changes by hundreds of feet between samples and is still stored.
+PARKED_ALTITUDE_JITTER_FT = 50
+
+
+def _unchanged(current: tuple, stored: tuple | None) -> bool:
+    if stored is None:
+        return False
+    if current == stored:
+        return True
+    lat, lon, altitude, groundspeed = current
+    stored_lat, stored_lon, stored_altitude, stored_groundspeed = stored
+    return (
+        groundspeed == 0 and stored_groundspeed == 0 and lat == stored_lat and lon == stored_lon
+        and abs(altitude - stored_altitude) <= PARKED_ALTITUDE_JITTER_FT
+    )
 
 
 def moved_positions(
@@ -150,6 +188,6 @@ def moved_positions(
     for row in positions:
         key = (row["cid"], row["callsign"], row["logon_time"])
         current = (row["latitude"], row["longitude"], row["altitude_ft"], row["groundspeed_kt"])
-        if last_stored.get(key) != current:
+        if not _unchanged(current, last_stored.get(key)):
             kept.append(row)
     return kept

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from vatstats_assets.core.anonymise import body_without_names
 from vatstats_assets.core.feed import Snapshot
 from vatstats_assets.core.region import Region
-from vatstats_assets.core.snapshot_rows import moved_positions, tick_rows
+from vatstats_assets.core.snapshot_rows import body_may_contain_nul, moved_positions, tick_rows
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.partitions import ensure_partitions, missing_partitions
 from vatstats_assets.storage.sql_files import query
@@ -99,7 +99,7 @@ def prepare_tick(
     engine: sa.Engine, snapshot: Snapshot, body: bytes, *, source: str, fetched_at: datetime,
     region: Region, store_names: bool,
 ) -> TickFrames:
-    rows = tick_rows(snapshot, region, store_names=store_names)
+    rows = tick_rows(snapshot, region, store_names=store_names, may_contain_nul=body_may_contain_nul(body))
     with engine.connect() as conn:
         stored = last_positions(conn, rows.flights)
     positions = moved_positions(rows.positions, stored)

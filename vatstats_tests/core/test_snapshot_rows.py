@@ -1,8 +1,9 @@
+import gzip
 from datetime import UTC, datetime
 
 from vatstats_assets.core.feed import parse_snapshot
 from vatstats_assets.core.region import region
-from vatstats_assets.core.snapshot_rows import moved_positions, tick_rows
+from vatstats_assets.core.snapshot_rows import body_may_contain_nul, moved_positions, tick_rows
 from vatstats_tests.fixtures import load_fixture_bytes
 
 
@@ -42,3 +43,24 @@ def test_a_parked_aircraft_is_not_stored_again_but_a_moving_one_is() -> None:
     new = {**parked, "cid": 3}
     stored = {(1, "A", logon): (1.0, 2.0, 10, 0), (2, "A", logon): (1.0, 2.0, 10, 0)}
     assert [r["cid"] for r in moved_positions([parked, moving, new], stored)] == [2, 3]
+
+
+def test_a_body_without_an_escaped_nul_needs_no_per_record_check() -> None:
+    assert not body_may_contain_nul(load_fixture_bytes("2024-02-20"))
+    assert body_may_contain_nul(b'{"name": "bad \\u0000 name"}')
+
+
+def test_a_compressed_body_is_assumed_to_hold_a_nul() -> None:
+    assert body_may_contain_nul(gzip.compress(b'{"name": "fine"}'))
+
+
+def test_a_parked_aircraft_whose_altitude_wanders_a_few_feet_is_not_stored_again() -> None:
+    logon = datetime(2026, 11, 28, tzinfo=UTC)
+    row = {"cid": 1, "callsign": "A", "logon_time": logon, "latitude": 1.0, "longitude": 2.0, "altitude_ft": 18, "groundspeed_kt": 0}
+    assert moved_positions([row], {(1, "A", logon): (1.0, 2.0, 10, 0)}) == []
+
+
+def test_a_hovering_climb_at_zero_groundspeed_is_stored() -> None:
+    logon = datetime(2026, 11, 28, tzinfo=UTC)
+    row = {"cid": 1, "callsign": "H", "logon_time": logon, "latitude": 1.0, "longitude": 2.0, "altitude_ft": 400, "groundspeed_kt": 0}
+    assert moved_positions([row], {(1, "H", logon): (1.0, 2.0, 10, 0)}) == [row]
