@@ -511,35 +511,21 @@ class _Tracer:
     def _liftoff_time(self, last_ground: int) -> datetime:
         """Lift-off between the last ground sample and the next, where the climb meets the ground."""
         points = self.points
-        ground = points[last_ground]
-        first = points[last_ground + 1]
+        ground, first = points[last_ground], points[last_ground + 1]
         second = points[last_ground + 2] if last_ground + 2 < len(points) else None
-        span = (first.observed_at - ground.observed_at).total_seconds()
-        seconds_before_first = span / 2.0
-        if second is not None:
-            dt = (second.observed_at - first.observed_at).total_seconds()
-            climb = second.altitude_ft - first.altitude_ft
-            if 0.0 < dt <= _SLOPE_MAX_SPAN_S and climb > 0:
-                seconds_before_first = (first.altitude_ft - ground.altitude_ft) * dt / climb
-        seconds_before_first = min(max(seconds_before_first, 0.0), span)
-        return first.observed_at - timedelta(seconds=seconds_before_first)
+        slope = (second.observed_at - first.observed_at, second.altitude_ft - first.altitude_ft) if second else None
+        return first.observed_at - _time_from_ground(first.altitude_ft - ground.altitude_ft, slope,
+                                                     first.observed_at - ground.observed_at)
 
     def _touchdown_time(self, first_ground: int) -> datetime:
         """Touchdown between the last airborne sample and the first on the ground, where the
         descent seen before meets the ground."""
         points = self.points
-        ground = points[first_ground]
-        last = points[first_ground - 1]
+        ground, last = points[first_ground], points[first_ground - 1]
         before = points[first_ground - 2] if first_ground >= 2 else None
-        span = (ground.observed_at - last.observed_at).total_seconds()
-        seconds_after_last = span / 2.0
-        if before is not None:
-            dt = (last.observed_at - before.observed_at).total_seconds()
-            descent = before.altitude_ft - last.altitude_ft
-            if 0.0 < dt <= _SLOPE_MAX_SPAN_S and descent > 0:
-                seconds_after_last = (last.altitude_ft - ground.altitude_ft) * dt / descent
-        seconds_after_last = min(max(seconds_after_last, 0.0), span)
-        return last.observed_at + timedelta(seconds=seconds_after_last)
+        slope = (last.observed_at - before.observed_at, before.altitude_ft - last.altitude_ft) if before else None
+        return last.observed_at + _time_from_ground(last.altitude_ft - ground.altitude_ft, slope,
+                                                    ground.observed_at - last.observed_at)
 
     def _connection_at(self, at: datetime, first_after: int) -> Connection:
         """The connection in effect at `at`: the one holding the sample after the movement, unless
@@ -548,3 +534,16 @@ class _Tracer:
         if k > 0 and at < self.connections[k].logon_time:
             k -= 1
         return self.connections[k]
+
+
+def _time_from_ground(height_ft: float, slope: tuple[timedelta, float] | None, gap: timedelta) -> timedelta:
+    """How long an airborne sample `height_ft` above the ground sample is from the moment of
+    lift-off or touchdown: along the climb or descent line `slope` (time, feet gained or lost)
+    seen beside it, else half the gap; never outside the gap between the two samples."""
+    span = gap.total_seconds()
+    seconds = span / 2.0
+    if slope is not None:
+        dt, rate_ft = slope[0].total_seconds(), slope[1]
+        if 0.0 < dt <= _SLOPE_MAX_SPAN_S and rate_ft > 0:
+            seconds = height_ft * dt / rate_ft
+    return timedelta(seconds=min(max(seconds, 0.0), span))
