@@ -90,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
                     [asset],
                     selection=[asset_key],
                     instance=instance,
+                    # The progress bar says what is happening; the full event log is in the UI.
+                    run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
                     tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat(),
                           "vatstats/backfill": f"{args.asset}:{start}..{end}"},
                     raise_on_error=False,
