@@ -52,6 +52,15 @@ def database_url(postgres_server: PostgresServer) -> Iterator[str]:
     _drop_database(postgres_server, name)
 
 
+@pytest.fixture(scope="module")
+def dagster_database(postgres_server: PostgresServer) -> Iterator[str]:
+    """A name for a Dagster storage database on the test server (created by whoever uses it),
+    dropped after the module's tests."""
+    name = f"dagster_test_{uuid.uuid4().hex[:10]}"
+    yield name
+    _drop_database(postgres_server, name)
+
+
 @pytest.fixture(scope="session")
 def session_engine(database_url: str) -> Iterator[sa.Engine]:
     engine = create_warehouse_engine(database_url)

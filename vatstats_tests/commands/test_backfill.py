@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-import uuid
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -20,14 +19,14 @@ def test_days_are_split_into_runs_of_at_most_seven() -> None:
 
 
 def test_a_week_backfilled_from_the_cli_fills_every_day_and_shows_in_dagsters_partitions(
-    engine, database_url, postgres_server, tmp_path
+    engine, database_url, postgres_server, dagster_database, tmp_path
 ) -> None:
     days = [date(2026, 11, 14) + timedelta(days=i) for i in range(7)]
     for i, day in enumerate(days):
         origin, destination = ("YSSY", "YMML") if i % 2 == 0 else ("YMML", "YSSY")
         flight = airline_flight(origin, destination, utc(f"{day} 06:00:00"), seed=i + 1)
         store_connection(engine, flight.connection(filed=(origin, destination)))
-    dagster_db = f"dagster_test_{uuid.uuid4().hex[:8]}"
+    dagster_db = dagster_database
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VATSTATS_", "DAGSTER_"))}
     env.update({"VATSTATS_DATABASE_URL": database_url, "VATSTATS_DATA_DIR": str(tmp_path),
                 "VATSTATS_DAGSTER_DATABASE_NAME": dagster_db})

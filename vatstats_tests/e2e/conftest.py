@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,13 +63,15 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module")
-def dev_stack(postgres_server: PostgresServer, database_url: str, tmp_path_factory) -> Iterator[DevStack]:
+def dev_stack(
+    postgres_server: PostgresServer, database_url: str, dagster_database: str, tmp_path_factory
+) -> Iterator[DevStack]:
     data_dir = tmp_path_factory.mktemp("dev")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VATSTATS_", "DAGSTER_"))}
     env.update({
         "VATSTATS_DATABASE_URL": database_url,
-        "VATSTATS_DAGSTER_DATABASE_NAME": f"dagster_test_{uuid.uuid4().hex[:8]}",
+        "VATSTATS_DAGSTER_DATABASE_NAME": dagster_database,
         "VATSTATS_DATA_DIR": str(data_dir),
         "VATSTATS_REGION": "global",
     })
