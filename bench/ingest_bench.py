@@ -3,13 +3,14 @@
 For each size (1,000 / 4,000 / 10,000 simulated pilots, global region) consecutive snapshots are
 ingested into a database already holding the previous tick, so flights and ATC rows are updated,
 not just inserted. Three ways, same rows, same run:
-  - vatstats: parse_snapshot + prepare_tick (rows, one query for the last stored positions, gzip of
-    the raw body) + write_tick (COPY into temp tables, one merge per table, one transaction);
+  - vatstats: parse_snapshot + prepare_tick (rows in column order, gzip of the raw body) +
+    write_tick (COPY into temp tables, one merge per table, the moved-position filter inside
+    PostgreSQL, one transaction);
   - old ORM: the old data service's pattern, a SQLAlchemy ORM session that, for every pilot and
     controller, SELECTs the row by key, then updates its attributes or adds a new object, appends
     every position, and commits at the end (same parse, same raw row, so only the writing differs);
-  - bare COPY: vatstats' prepared rows COPYed straight into the emptied tables, the floor no
-    upsert can beat.
+  - bare COPY: the rows vatstats hands its writer COPYed straight into the emptied tables, the
+    floor no upsert can beat.
 Figures are medians over the timed ticks. Ratios: old ORM / vatstats (end to end) and vatstats'
 write / bare COPY (the cost of merging over plain loading).
 """
@@ -38,7 +39,7 @@ from vatstats_assets.storage.ingest import (
     INGEST_WRITES,
     RAW_COMPRESSION_LEVEL,
     TICK_PARTITIONED_TABLES,
-    TickFrames,
+    PreparedTick,
     ensure_tick_partitions,
     prepare_tick,
     write_tick,
@@ -141,7 +142,8 @@ class TickTiming:
     parse_ms: float
     prepare_ms: float
     write_ms: float
-    frames: TickFrames
+    tick: PreparedTick
+    counts: dict[str, bulk.WriteCounts]
 
     @property
     def total_ms(self) -> float:
@@ -157,20 +159,19 @@ def ingest_vatstats(engine: sa.Engine, body: bytes) -> TickTiming:
     snapshot = parse_snapshot(body)
     parsed = time.perf_counter()
     ensure_tick_partitions(engine, snapshot.update_timestamp.date())
-    tick = prepare_tick(engine, snapshot, body, source="bench", fetched_at=FETCHED_AT, region=GLOBAL,
+    tick = prepare_tick(snapshot, body, source="bench", fetched_at=FETCHED_AT, region=GLOBAL,
                         store_names=True)
     prepared = time.perf_counter()
-    write_tick(engine, tick)
-    return TickTiming((parsed - started) * 1000, (prepared - parsed) * 1000, _ms_since(prepared), tick)
+    counts = write_tick(engine, tick)
+    return TickTiming((parsed - started) * 1000, (prepared - parsed) * 1000, _ms_since(prepared), tick, counts)
 
 
-def copy_floor_ms(engine: sa.Engine, tick: TickFrames) -> float:
+def copy_floor_ms(engine: sa.Engine, tick: PreparedTick) -> float:
     """COPY the tick's rows straight into the (emptied) tables in one transaction."""
-    rows = {name: bulk.frame_rows(tick.frames[name], spec.columns) for name, (_, spec) in INGEST_WRITES.items()}
     started = time.perf_counter()
     with engine.begin() as conn:
         for name, (_, spec) in INGEST_WRITES.items():
-            bulk.copy_rows(conn, spec.qualified, spec.columns, rows[name])
+            bulk.copy_rows(conn, spec.qualified, spec.columns, tick.tables[name].rows)
     return _ms_since(started)
 
 
@@ -188,7 +189,7 @@ def _measure_size(database: ThrowawayDatabase, plan: Plan, log) -> list[dict]:
     copy_ms = []
     for timing in timings:
         database.truncate()
-        copy_ms.append(copy_floor_ms(engine, timing.frames))
+        copy_ms.append(copy_floor_ms(engine, timing.tick))
 
     orm_ms = []
     if plan.orm_ticks:
@@ -210,15 +211,15 @@ def _measure_size(database: ThrowawayDatabase, plan: Plan, log) -> list[dict]:
     new_total = median([t.total_ms for t in timings])
     new_write = median([t.write_ms for t in timings])
     floor = median(copy_ms)
-    last = timings[-1].frames
-    rows_written = sum(len(frame) for frame in last.frames.values())
+    last = timings[-1].counts
+    rows_written = sum(counts.written for counts in last.values())
     results = [
         figure(NAME, f"{label}: vatstats (parse+prepare+write)", new_total, "ms",
                pilots_online=pilots_online, ticks=len(timings),
                parse_ms=round(median([t.parse_ms for t in timings]), 1),
                prepare_ms=round(median([t.prepare_ms for t in timings]), 1),
                write_ms=round(new_write, 1), rows_written=rows_written,
-               positions_not_repeated=last.positions_unchanged),
+               positions_not_repeated=last["flight_positions"].unchanged),
     ]
     if orm_ms:
         old = median(orm_ms)

@@ -60,7 +60,7 @@ def worker(database_url: str, sample_every: int) -> int:
     for body in _read_bodies(sys.stdin.buffer):
         snapshot = parse_snapshot(body)
         ensure_tick_partitions(engine, snapshot.update_timestamp.date())
-        tick = prepare_tick(engine, snapshot, body, source="bench-memory", fetched_at=fetched_at,
+        tick = prepare_tick(snapshot, body, source="bench-memory", fetched_at=fetched_at,
                             region=region("global"), store_names=True)
         write_tick(engine, tick)
         ticks += 1

@@ -32,38 +32,37 @@ NAME = "storage"
 GLOBAL = region("global")
 
 
-def parked_repeats(positions: list[dict], previous: dict[tuple, tuple[float, float]]) -> int:
-    """Positions at 0 kt on the connection's previous latitude/longitude; updates `previous`."""
-    repeats = 0
-    for row in positions:
-        key = (row["cid"], row["callsign"], row["logon_time"])
-        here = (row["latitude"], row["longitude"])
-        if row["groundspeed_kt"] == 0 and previous.get(key) == here:
-            repeats += 1
-        previous[key] = here
-    return repeats
+# Stored positions at 0 kt on the connection's previous stored latitude/longitude.
+PARKED_REPEATS_SQL = """
+SELECT count(*) FROM (
+    SELECT groundspeed_kt, latitude, longitude,
+           lag(latitude) OVER track AS previous_latitude, lag(longitude) OVER track AS previous_longitude
+    FROM vatstats.flight_positions
+    WINDOW track AS (PARTITION BY cid, callsign, logon_time ORDER BY observed_at)
+) AS p
+WHERE groundspeed_kt = 0 AND latitude = previous_latitude AND longitude = previous_longitude
+"""
 
 
 def run(quick: bool, *, server: PostgresServer, ticks: int = 240, pilots: int | None = None) -> list[dict]:
     pilots = pilots or (300 if quick else 1_500)
-    seen = unchanged = parked_same_place = 0
-    previous: dict[tuple, tuple[float, float]] = {}
+    seen = unchanged = 0
     with throwaway_database(server, NAME) as database:
         engine = database.engine
         with engine.begin() as conn:
             ensure_partitions(conn, DEFAULT_START.date(), DEFAULT_START.date(), TICK_PARTITIONED_TABLES)
         for _, body in snapshot_bodies(pilots, ticks):
             snapshot = parse_snapshot(body)
-            tick = prepare_tick(engine, snapshot, body, source="bench-storage", fetched_at=datetime.now(UTC),
+            tick = prepare_tick(snapshot, body, source="bench-storage", fetched_at=datetime.now(UTC),
                                 region=GLOBAL, store_names=True)
-            write_tick(engine, tick)
-            seen += tick.positions_seen
-            unchanged += tick.positions_unchanged
-            parked_same_place += parked_repeats(tick.frames["flight_positions"].to_dict("records"), previous)
+            positions = write_tick(engine, tick)["flight_positions"]
+            seen += positions.inserted + positions.unchanged
+            unchanged += positions.unchanged
         with engine.connect() as conn:
             raw, compressed, snapshots = conn.exec_driver_sql(
                 "SELECT sum(raw_bytes), sum(compressed_bytes), count(*) FROM vatstats.feed_snapshots").one()
             stored = conn.exec_driver_sql("SELECT count(*) FROM vatstats.flight_positions").scalar()
+            parked_same_place = conn.exec_driver_sql(PARKED_REPEATS_SQL).scalar()
             sizes = dict(conn.exec_driver_sql(
                 "SELECT p.relname, sum(pg_total_relation_size(i.inhrelid)) FROM pg_inherits i"
                 " JOIN pg_class p ON p.oid = i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace"

@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
                 if stored_state(conn, snapshot.update_timestamp).already_stored:
                     already += 1
                     continue
-            tick = prepare_tick(engine, snapshot, body, source=f"replay:{saved.path.name}",
+            tick = prepare_tick(snapshot, body, source=f"replay:{saved.path.name}",
                                 fetched_at=datetime.now(UTC), region=region_named(region_name),
                                 store_names=settings.store_names)
             write_tick(engine, tick)

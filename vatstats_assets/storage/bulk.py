@@ -3,7 +3,8 @@
 Three ways a frame of rows lands (chosen by the asset's metadata, applied by the IO manager):
 - upsert:   COPY into a session temp table, then one INSERT .. SELECT .. ON CONFLICT DO UPDATE
             .. WHERE stored IS DISTINCT FROM new (unchanged rows are not rewritten);
-- append:   COPY straight into the table;
+- append:   COPY straight into the table, or, when the table spec names an append query (track
+            positions: only those that moved), COPY into a stage and one INSERT .. SELECT;
 - replace_window: DELETE the partition's time window, then COPY; in the caller's transaction, so
             a re-run or backfill of a day is idempotent and never half-visible.
 No statement is issued per row, and every identifier comes from a TableSpec constant.
@@ -20,6 +21,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from vatstats_assets.storage.copy_format import copy_buffer
+from vatstats_assets.storage.sql_files import query
 from vatstats_assets.storage.tables import TableSpec
 
 
@@ -41,6 +43,30 @@ class WriteCounts:
             "rows_unchanged": self.unchanged,
             "rows_deleted": self.deleted,
         }
+
+
+@dataclass(frozen=True)
+class TableRows:
+    """Rows already in a table's column order: the ingest path's output, with no DataFrame to build
+    and take apart again every 15 seconds (at 4,000 pilots that was a fifth of a tick)."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+Rows = pd.DataFrame | TableRows
+
+
+def rows_in_order(data: Rows, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """`data`'s rows as tuples in `columns` order, from a DataFrame or TableRows."""
+    if isinstance(data, TableRows):
+        if tuple(data.columns) != tuple(columns):
+            raise ValueError(f"rows have columns {list(data.columns)}, expected {list(columns)}")
+        return data.rows
+    return frame_rows(data, columns)
 
 
 def frame_rows(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple[Any, ...]]:
@@ -99,8 +125,8 @@ def upsert_sql(spec: TableSpec, stage: str) -> str:
     )
 
 
-def upsert(conn: sa.Connection, spec: TableSpec, frame: pd.DataFrame) -> WriteCounts:
-    rows = frame_rows(frame, spec.columns)
+def upsert(conn: sa.Connection, spec: TableSpec, data: Rows) -> WriteCounts:
+    rows = rows_in_order(data, spec.columns)
     if not rows:
         return WriteCounts()
     stage = _stage_table(conn, spec)
@@ -111,9 +137,15 @@ def upsert(conn: sa.Connection, spec: TableSpec, frame: pd.DataFrame) -> WriteCo
     return WriteCounts(inserted=inserted, updated=updated, unchanged=existing - updated)
 
 
-def append(conn: sa.Connection, spec: TableSpec, frame: pd.DataFrame) -> WriteCounts:
-    rows = frame_rows(frame, spec.columns)
-    return WriteCounts(inserted=copy_rows(conn, spec.qualified, spec.columns, rows))
+def append(conn: sa.Connection, spec: TableSpec, data: Rows) -> WriteCounts:
+    rows = rows_in_order(data, spec.columns)
+    if spec.append_query is None:
+        return WriteCounts(inserted=copy_rows(conn, spec.qualified, spec.columns, rows))
+    if not rows:
+        return WriteCounts()
+    copy_rows(conn, _stage_table(conn, spec), spec.columns, rows)
+    inserted = conn.execute(sa.text(query(spec.append_query)), spec.append_params).rowcount
+    return WriteCounts(inserted=inserted, unchanged=len(rows) - inserted)
 
 
 def replace_window(

@@ -2,56 +2,127 @@
 
 COPY is the fastest way into PostgreSQL; the text format is simple enough to write by hand and,
 unlike CSV, tells NULL from the empty string without quoting rules.
+
+The rows are converted column by column: a column almost always holds one Python type, so one
+converter runs over the whole column and the checks a value needs (a NUL, a character to escape)
+are made once, on the column's joined text. That is about twice as fast as converting value by
+value, which matters at 15-second ticks of 4,000 rows x 32 columns.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+NULL = "\\N"
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_ESCAPED = ("\\", "\t", "\n", "\r")
 
 
 class UnstorableValue(ValueError):
     """A value PostgreSQL text cannot hold (a NUL character)."""
 
 
+def _refuse_nul() -> None:
+    raise UnstorableValue("text contains a NUL character, which PostgreSQL cannot store")
+
+
 def _field(value: Any) -> str:
+    """One value of any supported type: the fallback for columns of mixed or unusual types."""
     if value is None:
-        return "\\N"
+        return NULL
     kind = type(value)
     if kind is str:
         if "\x00" in value:
-            raise UnstorableValue("text contains a NUL character, which PostgreSQL cannot store")
+            _refuse_nul()
         return value.translate(_ESCAPES)
-    if kind is int:
-        return str(value)
-    if kind is float:
-        return "\\N" if math.isnan(value) else repr(value)
     if kind is bool:
         return "t" if value else "f"
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, bytes | bytearray | memoryview):
         return "\\\\x" + bytes(value).hex()
-    if isinstance(value, int):  # numpy integers, bool subclasses handled above
+    if isinstance(value, int):  # Python or numpy integers (bool handled above)
         return str(int(value))
-    if isinstance(value, float):
-        return "\\N" if math.isnan(value) else repr(float(value))
+    if isinstance(value, float):  # Python or numpy floats; NaN is pandas' NULL
+        return NULL if math.isnan(value) else repr(float(value))
     if hasattr(value, "to_pydatetime"):  # pandas Timestamp
         return value.to_pydatetime().isoformat()
     return str(value).translate(_ESCAPES)
 
 
-def copy_buffer(rows: Iterable[Sequence[Any]]) -> io.StringIO:
-    """All rows as one COPY text-format buffer, positioned at its start."""
-    out = io.StringIO()
-    write = out.write
-    for row in rows:
-        write("\t".join([_field(v) for v in row]))
-        write("\n")
-    out.seek(0)
+def _text_column(values: Sequence[str | None]) -> list[str]:
+    present = [v for v in values if v is not None] if None in values else values
+    joined = "".join(present)
+    if "\x00" in joined:
+        _refuse_nul()
+    if any(character in joined for character in _ESCAPED):
+        return [NULL if v is None else v.translate(_ESCAPES) for v in values]
+    return [NULL if v is None else v for v in values]
+
+
+def _int_column(values: Sequence[int | None]) -> list[str]:
+    if None in values:
+        return [NULL if v is None else repr(v) for v in values]
+    return list(map(repr, values))
+
+
+def _float_column(values: Sequence[float | None]) -> list[str]:
+    # v != v is NaN, pandas' NULL for floats
+    return [NULL if v is None or v != v else repr(v) for v in values]
+
+
+def _bool_column(values: Sequence[bool | None]) -> list[str]:
+    return [NULL if v is None else ("t" if v else "f") for v in values]
+
+
+def _datetime_column(values: Sequence[datetime | None]) -> list[str]:
+    # A tick's rows share their first/last seen: each distinct moment is formatted once.
+    formatted: dict[datetime, str] = {}
+    out = []
+    for v in values:
+        if v is None:
+            out.append(NULL)
+            continue
+        text = formatted.get(v)
+        if text is None:
+            text = formatted[v] = v.isoformat()
+        out.append(text)
     return out
+
+
+_COLUMN_CONVERTERS: dict[type, Callable[[Sequence[Any]], list[str]]] = {
+    str: _text_column,
+    int: _int_column,
+    float: _float_column,
+    bool: _bool_column,
+    datetime: _datetime_column,
+}
+
+
+def _column(values: Sequence[Any]) -> list[str]:
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if not kinds:
+        return [NULL] * len(values)
+    if len(kinds) == 1:
+        convert = _COLUMN_CONVERTERS.get(kinds.pop())
+        if convert is not None:
+            return convert(values)
+    return [_field(v) for v in values]
+
+
+def copy_text(rows: Sequence[Sequence[Any]]) -> str:
+    """All rows as COPY text format, one line each (every row must have the same length)."""
+    if not rows:
+        return ""
+    columns = [_column(values) for values in zip(*rows, strict=True)]
+    return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
+
+
+def copy_buffer(rows: Sequence[Sequence[Any]]) -> io.StringIO:
+    """All rows as one COPY text-format buffer, positioned at its start."""
+    return io.StringIO(copy_text(rows))

@@ -1,8 +1,9 @@
-"""One tick of ingestion: from a parsed snapshot to the frames of the four ingest tables.
+"""One tick of ingestion: from a parsed snapshot to the rows of the four ingest tables.
 
-Shared by every ingest path: the Dagster ingest asset (whose IO manager writes the frames) and
+Shared by every ingest path: the Dagster ingest asset (whose IO manager writes the rows) and
 `vatstats replay` / the benchmarks (which call `write_tick`). Both write the same tables the same
-way (INGEST_WRITES), in one transaction per tick.
+way (INGEST_WRITES), in one transaction per tick. Rows travel as TableRows (tuples in column
+order), never as DataFrames: nothing in a tick needs one.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ import gzip
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import itemgetter
 
-import pandas as pd
 import sqlalchemy as sa
 
 from vatstats_assets.core.anonymise import body_without_names
 from vatstats_assets.core.feed import Snapshot
 from vatstats_assets.core.region import Region
-from vatstats_assets.core.snapshot_rows import body_may_contain_nul, moved_positions, tick_rows
+from vatstats_assets.core.snapshot_rows import body_may_contain_nul, tick_rows
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.partitions import ensure_partitions, missing_partitions
 from vatstats_assets.storage.sql_files import query
@@ -26,12 +27,14 @@ from vatstats_assets.storage.tables import ATC_POSITIONS, FEED_SNAPSHOTS, FLIGHT
 
 log = logging.getLogger(__name__)
 
-# asset name -> (write mode, table). The ingest asset's metadata and write_tick both read this.
+# asset name -> (write mode, table), in writing order. The ingest asset's outputs and write_tick
+# both follow it. Track positions go before flights: which of them moved is judged against the
+# flights as stored by the previous tick.
 INGEST_WRITES: dict[str, tuple[str, TableSpec]] = {
     "raw_feed_snapshot": ("upsert", FEED_SNAPSHOTS),
     "atc_positions": ("upsert", ATC_POSITIONS),
-    "flights": ("upsert", FLIGHTS),
     "flight_positions": ("append", FLIGHT_POSITIONS),
+    "flights": ("upsert", FLIGHTS),
 }
 TICK_PARTITIONED_TABLES = [FEED_SNAPSHOTS.name, FLIGHT_POSITIONS.name]
 # Level 5: about 9x smaller than the JSON at a fraction of level 9's CPU time.
@@ -45,17 +48,15 @@ class StoredState:
 
 
 @dataclass(frozen=True)
-class TickFrames:
-    """The frames one snapshot writes, keyed like INGEST_WRITES, plus figures for metadata."""
+class PreparedTick:
+    """The rows one snapshot writes, keyed like INGEST_WRITES, plus figures for metadata."""
 
-    frames: dict[str, pd.DataFrame]
+    tables: dict[str, bulk.TableRows]
     update_timestamp: datetime
     raw_bytes: int
     compressed_bytes: int
     pilots_online: int
     controllers_online: int
-    positions_seen: int
-    positions_unchanged: int
     rejected: dict[str, int]
 
 
@@ -63,24 +64,6 @@ def stored_state(conn: sa.Connection, update_timestamp: datetime) -> StoredState
     """Is this snapshot stored already, and which is the newest stored: one round trip."""
     row = conn.execute(sa.text(query("snapshot_state")), {"ts": update_timestamp}).one()
     return StoredState(bool(row.already_stored), row.latest)
-
-
-def last_positions(conn: sa.Connection, rows: list[dict]) -> dict[tuple, tuple]:
-    """The stored position of each connection in `rows` (from `flights`), in one query."""
-    if not rows:
-        return {}
-    result = conn.execute(
-        sa.text(query("last_positions")),
-        {
-            "cids": [r["cid"] for r in rows],
-            "callsigns": [r["callsign"] for r in rows],
-            "logons": [r["logon_time"] for r in rows],
-        },
-    )
-    return {
-        (r.cid, r.callsign, r.logon_time): (r.latitude, r.longitude, r.altitude_ft, r.groundspeed_kt)
-        for r in result
-    }
 
 
 def ensure_tick_partitions(engine: sa.Engine, day: date) -> list[str]:
@@ -95,48 +78,53 @@ def ensure_tick_partitions(engine: sa.Engine, day: date) -> list[str]:
         return ensure_partitions(conn, day, day, [t for t, _ in missing])
 
 
+def _table_rows(spec: TableSpec, rows: list[dict]) -> bulk.TableRows:
+    pick = itemgetter(*spec.columns)
+    return bulk.TableRows(spec.columns, [pick(row) for row in rows])
+
+
 def prepare_tick(
-    engine: sa.Engine, snapshot: Snapshot, body: bytes, *, source: str, fetched_at: datetime,
-    region: Region, store_names: bool,
-) -> TickFrames:
+    snapshot: Snapshot, body: bytes, *, source: str, fetched_at: datetime, region: Region, store_names: bool,
+) -> PreparedTick:
+    """Everything one snapshot writes, without touching the database.
+
+    Every position is handed to the writer: which of them moved is decided inside PostgreSQL
+    (FLIGHT_POSITIONS' append query), against the stored flights, in the writing transaction.
+    """
     rows = tick_rows(snapshot, region, store_names=store_names, may_contain_nul=body_may_contain_nul(body))
-    with engine.connect() as conn:
-        stored = last_positions(conn, rows.flights)
-    positions = moved_positions(rows.positions, stored)
     # The raw snapshot holds every name too: with names switched off, it is stored without them.
     stored_body = body if store_names else body_without_names(body)
     compressed = gzip.compress(stored_body, compresslevel=RAW_COMPRESSION_LEVEL)
     rejected = dict(rows.rejected)
     for reason, count in snapshot.skipped_by_reason().items():
         rejected[reason] = rejected.get(reason, 0) + count
+    controllers_online = sum(1 for r in rows.atc_positions if not r["is_atis"])
     raw = {
         "update_timestamp": snapshot.update_timestamp, "fetched_at": fetched_at, "source": source,
         "body_gzip": compressed, "raw_bytes": len(body), "compressed_bytes": len(compressed),
         "pilots": len(snapshot.pilots), "controllers": len(snapshot.controllers), "atis": len(snapshot.atis),
         "prefiles": len(snapshot.prefiles), "pilots_stored": len(rows.flights),
-        "controllers_stored": sum(1 for r in rows.atc_positions if not r["is_atis"]), "skipped_records": sum(rejected.values()),
+        "controllers_stored": controllers_online, "skipped_records": sum(rejected.values()),
         "duplicates_dropped": snapshot.duplicates_dropped, "region": region.name,
     }
-    frames = {
-        "raw_feed_snapshot": pd.DataFrame([raw], columns=FEED_SNAPSHOTS.columns, dtype=object),
-        "atc_positions": pd.DataFrame(rows.atc_positions, columns=ATC_POSITIONS.columns, dtype=object),
-        "flights": pd.DataFrame(rows.flights, columns=FLIGHTS.columns, dtype=object),
-        "flight_positions": pd.DataFrame(positions, columns=FLIGHT_POSITIONS.columns, dtype=object),
+    tables = {
+        "raw_feed_snapshot": _table_rows(FEED_SNAPSHOTS, [raw]),
+        "atc_positions": _table_rows(ATC_POSITIONS, rows.atc_positions),
+        "flight_positions": _table_rows(FLIGHT_POSITIONS, rows.positions),
+        "flights": _table_rows(FLIGHTS, rows.flights),
     }
-    return TickFrames(
-        frames=frames, update_timestamp=snapshot.update_timestamp, raw_bytes=len(body),
+    return PreparedTick(
+        tables=tables, update_timestamp=snapshot.update_timestamp, raw_bytes=len(body),
         compressed_bytes=len(compressed), pilots_online=len(rows.flights),
-        controllers_online=sum(1 for r in rows.atc_positions if not r["is_atis"]),
-        positions_seen=len(rows.positions), positions_unchanged=len(rows.positions) - len(positions),
-        rejected=rejected,
+        controllers_online=controllers_online, rejected=rejected,
     )
 
 
-def write_tick(engine: sa.Engine, tick: TickFrames) -> dict[str, bulk.WriteCounts]:
-    """Write all of a tick's frames in one transaction (the path replay and benchmarks take)."""
+def write_tick(engine: sa.Engine, tick: PreparedTick) -> dict[str, bulk.WriteCounts]:
+    """Write all of a tick's rows in one transaction (the path replay and benchmarks take)."""
     writers = {"upsert": bulk.upsert, "append": bulk.append}
     counts = {}
     with engine.begin() as conn:
         for asset_name, (mode, spec) in INGEST_WRITES.items():
-            counts[asset_name] = writers[mode](conn, spec, tick.frames[asset_name])
+            counts[asset_name] = writers[mode](conn, spec, tick.tables[asset_name])
     return counts

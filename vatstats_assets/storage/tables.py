@@ -7,6 +7,9 @@ streamed through COPY), so nothing a feed or a user sends can become part of a s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from vatstats_assets.core.snapshot_rows import PARKED_ALTITUDE_JITTER_FT
 
 SCHEMA = "vatstats"
 
@@ -26,6 +29,10 @@ class TableSpec:
     window_is_date: bool = False
     # True when the PostgreSQL table is range-partitioned by day on window_column
     day_partitioned: bool = False
+    # For append: a sql/queries file that inserts only the rows worth keeping from the stage table
+    # (stage_<name>), with these bound parameters. None appends every row with a plain COPY.
+    append_query: str | None = None
+    append_params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def qualified(self) -> str:
@@ -91,6 +98,10 @@ FLIGHT_POSITIONS = TableSpec(
     key=("cid", "callsign", "logon_time", "observed_at"),
     window_column="observed_at",
     day_partitioned=True,
+    # A parked aircraft repeats its position every 15 s for hours: only positions that moved since
+    # the flight's stored one are appended, compared inside PostgreSQL (no extra round trip).
+    append_query="append_moved_positions",
+    append_params={"parked_altitude_jitter_ft": PARKED_ALTITUDE_JITTER_FT},
 )
 
 TRAFFIC_MOVEMENTS = TableSpec(

@@ -64,7 +64,7 @@ def store_simulated_period(engine: sa.Engine, period: SimulatedPeriod) -> int:
     stored = 0
     for _, document in generate_snapshots(period.start, period.hours, PILOTS, SEED):
         body = orjson.dumps(document)
-        tick = prepare_tick(engine, parse_snapshot(body), body, source="browser-test:simulated-hour",
+        tick = prepare_tick(parse_snapshot(body), body, source="browser-test:simulated-hour",
                             fetched_at=datetime.now(UTC), region=region("global"), store_names=True)
         write_tick(engine, tick)
         stored += 1

@@ -71,7 +71,7 @@ def ingest_simulation(database_url: str, truth: GroundTruth) -> int:
     ticks = 0
     for moment, document in generate_snapshots(START, HOURS, pilots=100, seed=7, controllers=30, truth=truth):
         body = orjson.dumps(document)
-        tick = prepare_tick(engine, parse_snapshot(body), body, source="simulator", fetched_at=moment,
+        tick = prepare_tick(parse_snapshot(body), body, source="simulator", fetched_at=moment,
                             region=region("global"), store_names=False)
         write_tick(engine, tick)
         ticks += 1

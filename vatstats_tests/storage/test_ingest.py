@@ -16,7 +16,7 @@ FETCHED_AT = datetime(2026, 11, 28, tzinfo=UTC)
 def ingest(engine: sa.Engine, body: bytes, region_name: str = "global") -> dict:
     snapshot = parse_snapshot(body)
     ensure_tick_partitions(engine, snapshot.update_timestamp.date())
-    tick = prepare_tick(engine, snapshot, body, source="fixture", fetched_at=FETCHED_AT,
+    tick = prepare_tick(snapshot, body, source="fixture", fetched_at=FETCHED_AT,
                         region=region(region_name), store_names=True)
     return write_tick(engine, tick)
 
@@ -48,11 +48,11 @@ def test_ingesting_the_same_snapshot_again_changes_nothing(engine: sa.Engine, da
     with engine.connect() as conn:
         before = conn.execute(sa.text("SELECT md5(string_agg(f::text, '|' ORDER BY cid, callsign)) FROM vatstats.flights f")).scalar()
     snapshot = parse_snapshot(body)
-    tick = prepare_tick(engine, snapshot, body, source="fixture", fetched_at=FETCHED_AT,
+    tick = prepare_tick(snapshot, body, source="fixture", fetched_at=FETCHED_AT,
                         region=region("global"), store_names=True)
-    assert tick.positions_unchanged == len(snapshot.pilots)  # nothing moved: no track rows repeated
     counts = write_tick(engine, tick)
     assert counts["flights"].written == 0 and counts["atc_positions"].written == 0
+    assert counts["flight_positions"].unchanged == len(snapshot.pilots)  # no track row repeated
     with engine.connect() as conn:
         after = conn.execute(sa.text("SELECT md5(string_agg(f::text, '|' ORDER BY cid, callsign)) FROM vatstats.flights f")).scalar()
     assert after == before
@@ -79,7 +79,7 @@ def test_names_are_not_stored_when_the_setting_says_so(engine: sa.Engine) -> Non
     body = load_fixture_bytes("2024-02-20")
     snapshot = parse_snapshot(body)
     ensure_tick_partitions(engine, snapshot.update_timestamp.date())
-    write_tick(engine, prepare_tick(engine, snapshot, body, source="fixture", fetched_at=FETCHED_AT,
+    write_tick(engine, prepare_tick(snapshot, body, source="fixture", fetched_at=FETCHED_AT,
                                     region=region("global"), store_names=False))
     with engine.connect() as conn:
         named = conn.execute(sa.text(

@@ -33,7 +33,7 @@ _DESCRIPTIONS = {
     "flights": "One row per pilot connection (cid, callsign, logon time): latest position, "
     "flight plan, first and last seen, maximum altitude.",
     "flight_positions": "The track history, partitioned by day: one row per connection per "
-    "snapshot in which it moved (parked aircraft are not repeated).",
+    "snapshot in which it moved (parked aircraft are not repeated: rows_unchanged counts them).",
 }
 
 
@@ -112,12 +112,12 @@ def ingest_snapshot(context: dg.AssetExecutionContext, config: IngestConfig, fee
 
     try:
         ensure_tick_partitions(engine, snapshot.update_timestamp.date())
-        tick = prepare_tick(
-            engine, snapshot, fetched.body, source=fetched.url, fetched_at=fetched.fetched_at,
-            region=region_named(warehouse.region), store_names=warehouse.store_names,
-        )
     except sa.exc.OperationalError as error:
         raise _unreachable(engine, error) from error
+    tick = prepare_tick(
+        snapshot, fetched.body, source=fetched.url, fetched_at=fetched.fetched_at,
+        region=region_named(warehouse.region), store_names=warehouse.store_names,
+    )
     if tick.rejected:
         context.log.warning(f"Records left out of this snapshot: {tick.rejected}")
     age_s = (datetime.now(UTC) - snapshot.update_timestamp).total_seconds()
@@ -133,9 +133,7 @@ def ingest_snapshot(context: dg.AssetExecutionContext, config: IngestConfig, fee
             "raw_bytes": tick.raw_bytes, "compressed_bytes": tick.compressed_bytes,
             "skipped_records": sum(tick.rejected.values()),
         },
-        "flight_positions": {
-            "positions_seen": tick.positions_seen, "positions_not_repeated": tick.positions_unchanged,
-        },
+        "flight_positions": {"positions_seen": len(tick.tables["flight_positions"])},
     }
-    for name in INGEST_WRITES:
-        yield dg.Output(tick.frames[name], output_name=name, metadata={**common, **extra.get(name, {})})
+    for name in INGEST_WRITES:  # in writing order: track positions before the flights they compare with
+        yield dg.Output(tick.tables[name], output_name=name, metadata={**common, **extra.get(name, {})})
