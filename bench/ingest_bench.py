@@ -2,8 +2,10 @@
 
 For each size (1,000 / 4,000 / 10,000 simulated pilots, global region) consecutive snapshots are
 ingested into a database already holding the previous tick, so flights and ATC rows are updated,
-not just inserted. Three ways, same rows, same run:
-  - vatstats: parse_snapshot + prepare_tick (rows in column order, gzip of the raw body) +
+not just inserted. vatstats and the old ORM take turns over the snapshots (see `turns`). Three
+ways, same rows, same run:
+  - vatstats: parse_and_compress (parsing, with gzip of the raw body on a second thread) +
+    prepare_tick (rows in column order) +
     write_tick (COPY into temp tables, one merge per table, the moved-position filter inside
     PostgreSQL, one transaction);
   - old ORM: the old data service's pattern, a SQLAlchemy ORM session that, for every pilot and
@@ -41,6 +43,7 @@ from vatstats_assets.storage.ingest import (
     TICK_PARTITIONED_TABLES,
     PreparedTick,
     ensure_tick_partitions,
+    parse_and_compress,
     prepare_tick,
     write_tick,
 )
@@ -64,7 +67,7 @@ def plans(quick: bool, sizes: tuple[int, ...] | None = None) -> list[Plan]:
         return [Plan(pilots, 1, 1) for pilots in sizes]
     if quick:
         return [Plan(1_000, 3, 2), Plan(4_000, 3, 0)]
-    return [Plan(1_000, 5, 3), Plan(4_000, 5, 3), Plan(10_000, 5, 2)]
+    return [Plan(1_000, 5, 3), Plan(4_000, 7, 3), Plan(10_000, 5, 2)]
 
 
 # ----- the old service's ORM model (baseline only) -------------------------------------------------
@@ -156,11 +159,11 @@ def _ms_since(started: float) -> float:
 
 def ingest_vatstats(engine: sa.Engine, body: bytes) -> TickTiming:
     started = time.perf_counter()
-    snapshot = parse_snapshot(body)
+    snapshot, compressed = parse_and_compress(body, store_names=True)
     parsed = time.perf_counter()
     ensure_tick_partitions(engine, snapshot.update_timestamp.date())
     tick = prepare_tick(snapshot, body, source="bench", fetched_at=FETCHED_AT, region=GLOBAL,
-                        store_names=True)
+                        store_names=True, compressed=compressed)
     prepared = time.perf_counter()
     counts = write_tick(engine, tick)
     return TickTiming((parsed - started) * 1000, (prepared - parsed) * 1000, _ms_since(prepared), tick, counts)
@@ -175,31 +178,48 @@ def copy_floor_ms(engine: sa.Engine, tick: PreparedTick) -> float:
     return _ms_since(started)
 
 
+def turns(vatstats_ticks: int, orm_ticks: int) -> list[str]:
+    """Which way ingests each consecutive snapshot: the ORM's ticks spread among vatstats' ones.
+
+    Taking turns, a machine that slows down or speeds up during the run (this one is shared)
+    weighs on both ways alike, so the ratio stays honest even when absolute times drift.
+    """
+    order = ["vatstats"]
+    vatstats_left, orm_left = vatstats_ticks - 1, orm_ticks
+    while vatstats_left or orm_left:
+        if orm_left:
+            order.append("orm")
+            orm_left -= 1
+        if vatstats_left:
+            order.append("vatstats")
+            vatstats_left -= 1
+    return order
+
+
 def _measure_size(database: ThrowawayDatabase, plan: Plan, log) -> list[dict]:
     engine = database.engine
-    bodies = [body for _, body in snapshot_bodies(plan.pilots, plan.timed_ticks + 1)]
+    schedule = turns(plan.timed_ticks, plan.orm_ticks)
+    bodies = [body for _, body in snapshot_bodies(plan.pilots, len(schedule) + 1)]
     pilots_online = len(parse_snapshot(bodies[0]).pilots)
     label = f"{plan.pilots:,} pilots"
 
     database.truncate()
-    ingest_vatstats(engine, bodies[0])  # the previous tick: the timed ones update its rows
-    timings = [ingest_vatstats(engine, body) for body in bodies[1:]]
-    log(f"{label}: vatstats {median([t.total_ms for t in timings]):.0f} ms")
+    ingest_vatstats(engine, bodies[0])  # the previous tick: every timed one updates the rows before it
+    timings, orm_ms = [], []
+    for way, body in zip(schedule, bodies[1:], strict=True):
+        if way == "vatstats":
+            timings.append(ingest_vatstats(engine, body))
+        else:
+            started = time.perf_counter()
+            ingest_old_orm(engine, body)
+            orm_ms.append(_ms_since(started))
+    log(f"{label}: vatstats {median([t.total_ms for t in timings]):.0f} ms"
+        + (f", old ORM {median(orm_ms):.0f} ms" if orm_ms else ""))
 
     copy_ms = []
     for timing in timings:
         database.truncate()
         copy_ms.append(copy_floor_ms(engine, timing.tick))
-
-    orm_ms = []
-    if plan.orm_ticks:
-        database.truncate()
-        ingest_vatstats(engine, bodies[0])
-        for body in bodies[1 : 1 + plan.orm_ticks]:
-            started = time.perf_counter()
-            ingest_old_orm(engine, body)
-            orm_ms.append(_ms_since(started))
-        log(f"{label}: old ORM {median(orm_ms):.0f} ms")
 
     with engine.connect() as conn:  # what one statement costs here: the ORM pays it per record
         round_trips = []

@@ -16,10 +16,16 @@ from pathlib import Path
 from tqdm import tqdm
 
 from vatstats_assets.commands.common import CommandError, load_settings, open_warehouse, run_command
-from vatstats_assets.core.feed import FeedFormatError, parse_snapshot, peek_update_timestamp
+from vatstats_assets.core.feed import FeedFormatError, peek_update_timestamp
 from vatstats_assets.core.region import region as region_named
 from vatstats_assets.settings import REGIONS
-from vatstats_assets.storage.ingest import TICK_PARTITIONED_TABLES, prepare_tick, stored_state, write_tick
+from vatstats_assets.storage.ingest import (
+    TICK_PARTITIONED_TABLES,
+    parse_and_compress,
+    prepare_tick,
+    stored_state,
+    write_tick,
+)
 from vatstats_assets.storage.partitions import ensure_partitions
 
 SNAPSHOT_SUFFIXES = (".json", ".json.gz")
@@ -90,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         for saved in tqdm(snapshots, desc="replay", unit="snapshot", disable=args.quiet, file=sys.stderr):
             try:
                 body = read_body(saved.path)
-                snapshot = parse_snapshot(body)
+                snapshot, compressed = parse_and_compress(body, store_names=settings.store_names)
             except FeedFormatError as error:
                 refused.append((saved.path, str(error)))
                 print(f"vatstats: skipped {saved.path.name}: {error}", file=sys.stderr)
@@ -101,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
                     continue
             tick = prepare_tick(snapshot, body, source=f"replay:{saved.path.name}",
                                 fetched_at=datetime.now(UTC), region=region_named(region_name),
-                                store_names=settings.store_names)
+                                store_names=settings.store_names, compressed=compressed)
             write_tick(engine, tick)
             ingested += 1
     print(f"replayed {ingested} snapshots ({already} already stored, {len(refused)} files skipped) "

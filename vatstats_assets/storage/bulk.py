@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from vatstats_assets.storage.copy_format import copy_buffer
+from vatstats_assets.storage.copy_format import CopyStream
 from vatstats_assets.storage.sql_files import query
 from vatstats_assets.storage.tables import TableSpec
 
@@ -84,10 +84,9 @@ def copy_rows(conn: sa.Connection, table: str, columns: Sequence[str], rows: Seq
     """COPY rows into `table` (a trusted identifier) in the connection's transaction."""
     if not rows:
         return 0
-    buffer = copy_buffer(rows)
     column_list = ", ".join(columns)
     with conn.connection.cursor() as cursor:
-        cursor.copy_expert(f"COPY {table} ({column_list}) FROM STDIN", buffer)
+        cursor.copy_expert(f"COPY {table} ({column_list}) FROM STDIN", CopyStream(rows))
     return len(rows)
 
 

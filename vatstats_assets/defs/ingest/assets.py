@@ -7,12 +7,18 @@ from datetime import UTC, datetime
 import dagster as dg
 import sqlalchemy as sa
 
-from vatstats_assets.core.feed import FeedFormatError, parse_snapshot
+from vatstats_assets.core.feed import FeedFormatError
 from vatstats_assets.core.region import region as region_named
 from vatstats_assets.defs.io_manager import write_metadata
 from vatstats_assets.defs.resources import FeedResource, WarehouseResource
 from vatstats_assets.feed_client import FeedRateLimited, FeedUnavailable
-from vatstats_assets.storage.ingest import INGEST_WRITES, ensure_tick_partitions, prepare_tick, stored_state
+from vatstats_assets.storage.ingest import (
+    INGEST_WRITES,
+    ensure_tick_partitions,
+    parse_and_compress,
+    prepare_tick,
+    stored_state,
+)
 
 INGEST_GROUP = "ingest"
 POSTGRES_KIND = {"postgres"}
@@ -82,7 +88,7 @@ def ingest_snapshot(context: dg.AssetExecutionContext, config: IngestConfig, fee
     try:
         with feed.client() as client:
             fetched = client.fetch()
-        snapshot = parse_snapshot(fetched.body)
+        snapshot, compressed = parse_and_compress(fetched.body, store_names=warehouse.store_names)
     except FeedRateLimited as error:
         # The server said when to ask again: retrying sooner would ignore it. Not retried; the
         # sensor keeps the Retry-After in its cursor and polls again after it.
@@ -116,7 +122,7 @@ def ingest_snapshot(context: dg.AssetExecutionContext, config: IngestConfig, fee
         raise _unreachable(engine, error) from error
     tick = prepare_tick(
         snapshot, fetched.body, source=fetched.url, fetched_at=fetched.fetched_at,
-        region=region_named(warehouse.region), store_names=warehouse.store_names,
+        region=region_named(warehouse.region), store_names=warehouse.store_names, compressed=compressed,
     )
     if tick.rejected:
         context.log.warning(f"Records left out of this snapshot: {tick.rejected}")
