@@ -131,11 +131,11 @@ def ingest_old_orm(engine: sa.Engine, body: bytes) -> None:
             duplicates_dropped=snapshot.duplicates_dropped, region=GLOBAL.name,
         ))
         for row in rows.flights:
-            _merge_record(session, OldFlight, ("cid", "callsign", "logon_time"), row)
+            _merge_record(session, OldFlight, ("cid", "callsign", "logon_time"), row._asdict())
         for row in rows.atc_positions:
-            _merge_record(session, OldController, ("callsign", "cid", "logon_time"), row)
+            _merge_record(session, OldController, ("callsign", "cid", "logon_time"), row._asdict())
         for row in rows.positions:  # the old service stored every position, moved or not
-            session.add(OldPosition(**row))
+            session.add(OldPosition(**row._asdict()))
         session.commit()
 
 

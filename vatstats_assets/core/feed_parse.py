@@ -280,24 +280,27 @@ def _lookup(section: str, entries: list[Any], skipped: list[SkippedRecord]) -> d
 def _pilot(record: Any) -> Pilot:
     if type(record) is not dict:
         raise _BadRecord("record is not an object")
+    get = record.get
+    # Positional, in Pilot's field order: keyword arguments make a NamedTuple markedly slower to
+    # build, and a snapshot builds thousands.
     return Pilot(
-        cid=_cid(record),
-        name=_name(record),
-        callsign=_callsign(record),
-        server=_text(record.get("server")),
-        pilot_rating=_int_or_none(record.get("pilot_rating")),
-        military_rating=_int_or_none(record.get("military_rating")),
-        latitude=_coordinate(record, "latitude", 90.0),
-        longitude=_coordinate(record, "longitude", 180.0),
-        altitude_ft=_required_int(record, "altitude"),
-        groundspeed_kt=_required_int(record, "groundspeed"),
-        heading_deg=_required_int(record, "heading"),
-        transponder=_squawk(record.get("transponder")),
-        qnh_i_hg=_float_or_none(record.get("qnh_i_hg")),
-        qnh_mb=_int_or_none(record.get("qnh_mb")),
-        flight_plan=_flight_plan(record.get("flight_plan")),
-        logon_time=_timestamp(record, "logon_time"),
-        last_updated=_timestamp(record, "last_updated"),
+        _cid(record),
+        _name(record),
+        _callsign(record),
+        _text(get("server")),
+        _int_or_none(get("pilot_rating")),
+        _int_or_none(get("military_rating")),
+        _coordinate(record, "latitude", 90.0),
+        _coordinate(record, "longitude", 180.0),
+        _required_int(record, "altitude"),
+        _required_int(record, "groundspeed"),
+        _required_int(record, "heading"),
+        _squawk(get("transponder")),
+        _float_or_none(get("qnh_i_hg")),
+        _int_or_none(get("qnh_mb")),
+        _flight_plan(get("flight_plan")),
+        _timestamp(record, "logon_time"),
+        _timestamp(record, "last_updated"),
     )
 
 
@@ -356,23 +359,24 @@ def _flight_plan(plan: Any) -> FlightPlan | None:
     # position is still worth keeping, so this never rejects the record.
     if type(plan) is not dict:
         return None
-    return FlightPlan(
-        flight_rules=_text(plan.get("flight_rules")),
-        aircraft=_text(plan.get("aircraft")),
-        aircraft_faa=_text(plan.get("aircraft_faa")),
-        aircraft_short=_text(plan.get("aircraft_short")),
-        departure=_icao(plan.get("departure")),
-        arrival=_icao(plan.get("arrival")),
-        alternate=_icao(plan.get("alternate")),
-        cruise_tas_kt=parse_cruise_tas_kt(plan.get("cruise_tas")),
-        altitude_ft=parse_altitude_ft(plan.get("altitude")),
-        deptime=_text(plan.get("deptime")),
-        enroute_time=_text(plan.get("enroute_time")),
-        fuel_time=_text(plan.get("fuel_time")),
-        remarks=_text(plan.get("remarks")),
-        route=_text(plan.get("route")),
-        revision_id=_int_or_none(plan.get("revision_id")),
-        assigned_transponder=_squawk(plan.get("assigned_transponder")),
+    get = plan.get
+    return FlightPlan(  # positional, in FlightPlan's field order (see _pilot)
+        _text(get("flight_rules")),
+        _text(get("aircraft")),
+        _text(get("aircraft_faa")),
+        _text(get("aircraft_short")),
+        _icao(get("departure")),
+        _icao(get("arrival")),
+        _icao(get("alternate")),
+        parse_cruise_tas_kt(get("cruise_tas")),
+        parse_altitude_ft(get("altitude")),
+        _text(get("deptime")),
+        _text(get("enroute_time")),
+        _text(get("fuel_time")),
+        _text(get("remarks")),
+        _text(get("route")),
+        _int_or_none(get("revision_id")),
+        _squawk(get("assigned_transponder")),
     )
 
 
@@ -478,13 +482,13 @@ def _float_or_none(value: Any) -> float | None:
 def _text(value: Any) -> str | None:
     if type(value) is not str:
         return None
-    text = value.strip()
-    return text or None
+    return value.strip() or None
 
 
 def _icao(value: Any) -> str | None:
-    text = _text(value)
-    return text.upper() if text else None
+    if type(value) is not str:
+        return None
+    return value.strip().upper() or None
 
 
 def _squawk(value: Any) -> str | None:

@@ -24,14 +24,14 @@ def connections_from_snapshots(documents: Iterable[dict], region: Region) -> lis
     for document in documents:
         rows = tick_rows(parse_document(document), region)
         for flight in rows.flights:
-            plans[(flight["cid"], flight["callsign"], flight["logon_time"])] = (
-                flight["aircraft_type"], flight["departure"], flight["arrival"],
+            plans[(flight.cid, flight.callsign, flight.logon_time)] = (
+                flight.aircraft_type, flight.departure, flight.arrival,
             )
         for row in moved_positions(rows.positions, last_stored):
-            key = (row["cid"], row["callsign"], row["logon_time"])
-            last_stored[key] = (row["latitude"], row["longitude"], row["altitude_ft"], row["groundspeed_kt"])
+            key = (row.cid, row.callsign, row.logon_time)
+            last_stored[key] = (row.latitude, row.longitude, row.altitude_ft, row.groundspeed_kt)
             points.setdefault(key, []).append(TrackPoint(
-                row["observed_at"], row["latitude"], row["longitude"], row["altitude_ft"], row["groundspeed_kt"],
+                row.observed_at, row.latitude, row.longitude, row.altitude_ft, row.groundspeed_kt,
             ))
     return [
         Connection(key[0], key[1], key[2], *plans[key], tuple(track))

@@ -13,14 +13,13 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
-from operator import itemgetter
 
 import sqlalchemy as sa
 
 from vatstats_assets.core.anonymise import body_without_names
 from vatstats_assets.core.feed import Snapshot, parse_snapshot
 from vatstats_assets.core.region import Region
-from vatstats_assets.core.snapshot_rows import body_may_contain_nul, tick_rows
+from vatstats_assets.core.snapshot_rows import AtcRow, FlightRow, PositionRow, body_may_contain_nul, tick_rows
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.partitions import ensure_partitions, missing_partitions
 from vatstats_assets.storage.sql_files import query
@@ -98,9 +97,11 @@ def parse_and_compress(body: bytes, *, store_names: bool) -> tuple[Snapshot, byt
         return snapshot, compressed.result()
 
 
-def _table_rows(spec: TableSpec, rows: list[dict]) -> bulk.TableRows:
-    pick = itemgetter(*spec.columns)
-    return bulk.TableRows(spec.columns, [pick(row) for row in rows])
+def _table_rows(spec: TableSpec, row_type: type[tuple], rows: list) -> bulk.TableRows:
+    # The row types' fields are the tables' columns: a migration that changes one must change both.
+    if row_type._fields != spec.columns:  # type: ignore[attr-defined]
+        raise RuntimeError(f"{row_type.__name__} fields differ from {spec.qualified} columns")
+    return bulk.TableRows(spec.columns, rows)
 
 
 def prepare_tick(
@@ -119,7 +120,7 @@ def prepare_tick(
     rejected = dict(rows.rejected)
     for reason, count in snapshot.skipped_by_reason().items():
         rejected[reason] = rejected.get(reason, 0) + count
-    controllers_online = sum(1 for r in rows.atc_positions if not r["is_atis"])
+    controllers_online = sum(1 for r in rows.atc_positions if not r.is_atis)
     raw = {
         "update_timestamp": snapshot.update_timestamp, "fetched_at": fetched_at, "source": source,
         "body_gzip": compressed, "raw_bytes": len(body), "compressed_bytes": len(compressed),
@@ -129,10 +130,10 @@ def prepare_tick(
         "duplicates_dropped": snapshot.duplicates_dropped, "region": region.name,
     }
     tables = {
-        "raw_feed_snapshot": _table_rows(FEED_SNAPSHOTS, [raw]),
-        "atc_positions": _table_rows(ATC_POSITIONS, rows.atc_positions),
-        "flight_positions": _table_rows(FLIGHT_POSITIONS, rows.positions),
-        "flights": _table_rows(FLIGHTS, rows.flights),
+        "raw_feed_snapshot": bulk.TableRows(FEED_SNAPSHOTS.columns, [tuple(raw[c] for c in FEED_SNAPSHOTS.columns)]),
+        "atc_positions": _table_rows(ATC_POSITIONS, AtcRow, rows.atc_positions),
+        "flight_positions": _table_rows(FLIGHT_POSITIONS, PositionRow, rows.positions),
+        "flights": _table_rows(FLIGHTS, FlightRow, rows.flights),
     }
     return PreparedTick(
         tables=tables, update_timestamp=snapshot.update_timestamp, raw_bytes=len(body),

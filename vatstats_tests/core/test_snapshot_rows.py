@@ -3,8 +3,12 @@ from datetime import UTC, datetime
 
 from vatstats_assets.core.feed import parse_snapshot
 from vatstats_assets.core.region import region
-from vatstats_assets.core.snapshot_rows import body_may_contain_nul, moved_positions, tick_rows
+from vatstats_assets.core.snapshot_rows import PositionRow, body_may_contain_nul, moved_positions, tick_rows
 from vatstats_tests.fixtures import load_fixture_bytes
+
+
+def position(cid, callsign, logon, latitude, longitude, altitude_ft, groundspeed_kt) -> PositionRow:
+    return PositionRow(cid, callsign, logon, logon, latitude, longitude, altitude_ft, groundspeed_kt, 0)
 
 
 def snapshot():
@@ -14,35 +18,35 @@ def snapshot():
 def test_every_row_is_observed_at_the_snapshot_time() -> None:
     snap = snapshot()
     rows = tick_rows(snap, region("global"))
-    assert {r["last_seen"] for r in rows.flights} == {snap.update_timestamp}
-    assert {r["observed_at"] for r in rows.positions} == {snap.update_timestamp}
+    assert {r.last_seen for r in rows.flights} == {snap.update_timestamp}
+    assert {r.observed_at for r in rows.positions} == {snap.update_timestamp}
 
 
 def test_atis_stations_are_marked_as_such() -> None:
     rows = tick_rows(snapshot(), region("global"))
-    atis = [r for r in rows.atc_positions if r["is_atis"]]
-    assert atis and all(r["callsign"].endswith("_ATIS") for r in atis)
+    atis = [r for r in rows.atc_positions if r.is_atis]
+    assert atis and all(r.callsign.endswith("_ATIS") for r in atis)
 
 
 def test_names_are_dropped_when_not_wanted() -> None:
     rows = tick_rows(snapshot(), region("global"), store_names=False)
-    assert all(r["name"] is None for r in rows.flights + rows.atc_positions)
+    assert all(r.name is None for r in rows.flights + rows.atc_positions)
 
 
 def test_a_record_with_a_nul_character_is_refused_with_a_reason() -> None:
     body = load_fixture_bytes("2024-02-20").replace(b'"Pilot 1000001"', b'"Pilot \\u0000 1000001"', 1)
     rows = tick_rows(parse_snapshot(body), region("global"))
     assert rows.rejected == {"pilot text contains a NUL character": 1}
-    assert all(r["cid"] != 1000001 for r in rows.flights)
+    assert all(r.cid != 1000001 for r in rows.flights)
 
 
 def test_a_parked_aircraft_is_not_stored_again_but_a_moving_one_is() -> None:
     logon = datetime(2026, 11, 28, tzinfo=UTC)
-    parked = {"cid": 1, "callsign": "A", "logon_time": logon, "latitude": 1.0, "longitude": 2.0, "altitude_ft": 10, "groundspeed_kt": 0}
-    moving = {**parked, "cid": 2, "latitude": 1.1}
-    new = {**parked, "cid": 3}
+    parked = position(1, "A", logon, 1.0, 2.0, 10, 0)
+    moving = parked._replace(cid=2, latitude=1.1)
+    new = parked._replace(cid=3)
     stored = {(1, "A", logon): (1.0, 2.0, 10, 0), (2, "A", logon): (1.0, 2.0, 10, 0)}
-    assert [r["cid"] for r in moved_positions([parked, moving, new], stored)] == [2, 3]
+    assert [r.cid for r in moved_positions([parked, moving, new], stored)] == [2, 3]
 
 
 def test_a_body_without_an_escaped_nul_needs_no_per_record_check() -> None:
@@ -56,11 +60,11 @@ def test_a_compressed_body_is_assumed_to_hold_a_nul() -> None:
 
 def test_a_parked_aircraft_whose_altitude_wanders_a_few_feet_is_not_stored_again() -> None:
     logon = datetime(2026, 11, 28, tzinfo=UTC)
-    row = {"cid": 1, "callsign": "A", "logon_time": logon, "latitude": 1.0, "longitude": 2.0, "altitude_ft": 18, "groundspeed_kt": 0}
+    row = position(1, "A", logon, 1.0, 2.0, 18, 0)
     assert moved_positions([row], {(1, "A", logon): (1.0, 2.0, 10, 0)}) == []
 
 
 def test_a_hovering_climb_at_zero_groundspeed_is_stored() -> None:
     logon = datetime(2026, 11, 28, tzinfo=UTC)
-    row = {"cid": 1, "callsign": "H", "logon_time": logon, "latitude": 1.0, "longitude": 2.0, "altitude_ft": 400, "groundspeed_kt": 0}
+    row = position(1, "H", logon, 1.0, 2.0, 400, 0)
     assert moved_positions([row], {(1, "H", logon): (1.0, 2.0, 10, 0)}) == [row]
