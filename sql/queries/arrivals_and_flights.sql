@@ -7,4 +7,5 @@ SELECT
     (SELECT count(*) FROM vatstats.traffic_movements
       WHERE movement_type = 'arrival' AND at >= :start AND at < :end)  AS arrivals,
     (SELECT count(*) FROM vatstats.flights
-      WHERE last_seen >= :start AND first_seen < :end)                 AS flights_seen;
+      WHERE last_seen >= :start AND first_seen < :end
+        AND last_seen_hour >= date_trunc('hour', CAST(:start AS timestamptz) AT TIME ZONE 'UTC'))  AS flights_seen;  -- indexed (migration 005)

@@ -35,7 +35,8 @@ busiest AS (
 SELECT
     CAST(:day AS date) AS date,
     (SELECT count(DISTINCT cid) FROM vatstats.flights
-      WHERE last_seen >= :day_start AND first_seen < :day_end)                       AS unique_pilots,
+      WHERE last_seen >= :day_start AND first_seen < :day_end
+        AND last_seen_hour >= date_trunc('hour', CAST(:day_start AS timestamptz) AT TIME ZONE 'UTC'))  AS unique_pilots,  -- indexed (migration 005)
     (SELECT count(DISTINCT cid) FROM vatstats.atc_positions
       WHERE NOT is_atis AND last_seen >= :day_start AND first_seen < :day_end)       AS unique_controllers,
     coalesce((SELECT pilots_stored FROM peak_pilots), 0)                             AS peak_pilots,

@@ -2,4 +2,5 @@
 -- :context_start, :lookahead_end  timestamptz  the same range as track_window.sql
 SELECT cid, callsign, logon_time, aircraft_type, departure, arrival, flight_rules
 FROM vatstats.flights
-WHERE last_seen >= :context_start AND first_seen < :lookahead_end;
+WHERE last_seen >= :context_start AND first_seen < :lookahead_end
+  AND last_seen_hour >= date_trunc('hour', CAST(:context_start AS timestamptz) AT TIME ZONE 'UTC');  -- indexed (migration 005)
