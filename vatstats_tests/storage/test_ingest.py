@@ -2,15 +2,19 @@
 
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 import sqlalchemy as sa
 
 from vatstats_assets.core.feed import parse_snapshot
 from vatstats_assets.core.region import region
-from vatstats_assets.storage.ingest import ensure_tick_partitions, prepare_tick, write_tick
+from vatstats_assets.sim.simulation import generate_snapshots
+from vatstats_assets.storage import bulk
+from vatstats_assets.storage.ingest import INGEST_WRITES, ensure_tick_partitions, prepare_tick, write_tick
 from vatstats_tests.fixtures import FEED_FIXTURE_DATES, load_fixture_bytes
 
 FETCHED_AT = datetime(2026, 11, 28, tzinfo=UTC)
+SIM_START = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)  # three ticks inside one hour
 
 
 def ingest(engine: sa.Engine, body: bytes, region_name: str = "global") -> dict:
@@ -86,3 +90,25 @@ def test_names_are_not_stored_when_the_setting_says_so(engine: sa.Engine) -> Non
             "SELECT (SELECT count(*) FROM vatstats.flights WHERE name IS NOT NULL)"
             " + (SELECT count(*) FROM vatstats.atc_positions WHERE name IS NOT NULL)")).scalar()
     assert named == 0
+
+
+def test_flight_updates_settle_to_heap_only_within_ten_ticks(engine: sa.Engine) -> None:
+    """Every tick rewrites each online flight: no index may hold a column every tick changes
+    (migration 005), so once the first versions are pruned, the updates write no index entries."""
+    documents = generate_snapshots(SIM_START, 10 * 15 / 3600, 300, 7)  # ten ticks in one hour
+    bodies = [orjson.dumps(document) for _, document in documents]
+    for body in bodies[:-1]:
+        ingest(engine, body)
+    snapshot = parse_snapshot(bodies[-1])
+    tick = prepare_tick(snapshot, bodies[-1], source="sim", fetched_at=FETCHED_AT, region=region("global"),
+                        store_names=True)
+    statistics = sa.text("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables"
+                         " WHERE schemaname = 'vatstats' AND relname = 'flights'")
+    with engine.begin() as conn:  # this connection's own counters, before and after the tick's writes
+        updated_before, heap_only_before = conn.execute(statistics).one()
+        for asset_name, (mode, spec) in INGEST_WRITES.items():
+            getattr(bulk, mode)(conn, spec, tick.tables[asset_name])
+        updated_after, heap_only_after = conn.execute(statistics).one()
+    updated, heap_only = updated_after - updated_before, heap_only_after - heap_only_before
+    assert updated > 250
+    assert heap_only >= 0.95 * updated
