@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 
 # The feed writes ISO 8601 with 0-7 fractional digits (.NET ticks) and a 'Z'.
 # Python's fromisoformat also takes forms the feed never uses (date only, basic
@@ -68,6 +69,13 @@ def parse_altitude_ft(value: str | int | None) -> int | None:
         return feet if feet > 0 else None
     if not isinstance(value, str):
         return None
+    return _filed_altitude_ft(value)
+
+
+# Filed values repeat across thousands of records ("FL350", "N0450", "122.800"): the text readers
+# remember their answers (pure functions, bounded caches) instead of matching a pattern each time.
+@lru_cache(maxsize=4096)
+def _filed_altitude_ft(value: str) -> int | None:
     match = _FILED_ALTITUDE.fullmatch(value.replace(" ", "").upper())
     if match is None:
         return None
@@ -97,6 +105,11 @@ def parse_cruise_tas_kt(value: str | int | None) -> int | None:
         return knots if knots > 0 else None
     if not isinstance(value, str):
         return None
+    return _filed_speed_kt(value)
+
+
+@lru_cache(maxsize=4096)
+def _filed_speed_kt(value: str) -> int | None:
     match = _FILED_SPEED.fullmatch(value.strip().upper())
     if match is None:
         return None
@@ -120,6 +133,11 @@ def parse_frequency_khz(value: str | None) -> int | None:
         return khz if khz > 0 else None
     if not isinstance(value, str):
         return None
+    return _frequency_text_khz(value)
+
+
+@lru_cache(maxsize=4096)
+def _frequency_text_khz(value: str) -> int | None:
     match = _FREQUENCY_MHZ.fullmatch(value.strip())
     if match is None:
         return None

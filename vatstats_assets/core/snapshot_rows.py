@@ -169,10 +169,12 @@ def tick_rows(
     has_nul = _has_nul if may_contain_nul else _never
     rejected: dict[str, int] = {}
     flights, positions = [], []
+    everyone = region.is_global
     for pilot in snapshot.pilots:
         plan = pilot.flight_plan
-        if not region.contains_pilot(pilot.latitude, pilot.longitude,
-                                     plan.departure if plan else None, plan.arrival if plan else None):
+        if not everyone and not region.contains_pilot(
+            pilot.latitude, pilot.longitude, plan.departure if plan else None, plan.arrival if plan else None
+        ):
             continue
         flight = flight_row(pilot, seen, store_names)
         if has_nul(flight):

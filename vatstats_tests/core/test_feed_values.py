@@ -134,3 +134,11 @@ def test_frequencies_become_integer_khz_without_float_error(text, khz):
 @pytest.mark.parametrize("text", [None, "", "n/a", "118,700", "1180.000", "000.000"])
 def test_unreadable_frequencies_become_none(text):
     assert parse_frequency_khz(text) is None
+
+
+@pytest.mark.parametrize("junk", [["FL350"], {"altitude": 35000}])
+def test_a_list_or_object_where_a_filed_value_belongs_becomes_none(junk):
+    # The readers cache their answers for text; junk that cannot be a cache key is still just None.
+    assert parse_altitude_ft(junk) is None
+    assert parse_cruise_tas_kt(junk) is None
+    assert parse_frequency_khz(junk) is None
