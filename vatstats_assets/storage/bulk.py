@@ -105,21 +105,33 @@ def _stage_table(conn: sa.Connection, spec: TableSpec) -> str:
 
 
 def upsert_sql(spec: TableSpec, stage: str) -> str:
+    """One statement: merge the stage into the table; returns (rows written, rows already stored).
+
+    Only rows whose values differ are rewritten (IS DISTINCT FROM), so an unchanged row costs a
+    comparison, not a new row version.
+    """
     columns = ", ".join(spec.columns)
     key = ", ".join(spec.key)
     assignments = ", ".join(f"{c} = {spec.merge.get(c, 'EXCLUDED.' + c)}" for c in spec.updatable)
     stored = ", ".join(f"t.{c}" for c in spec.updatable)
     incoming = ", ".join(f"EXCLUDED.{c}" for c in spec.updatable)
-    # All parts of one statement see the table as it was before it: `existing` counts the keys
-    # already stored, so inserts and updates can be told apart (xmax is not readable on
-    # partitioned tables).
-    return (
-        f"WITH existing AS (SELECT count(*) AS n FROM {stage} JOIN {spec.qualified} USING ({key})),"
-        f" written AS ("
-        f" INSERT INTO {spec.qualified} AS t ({columns}) SELECT {columns} FROM {stage}"
+    merge = (
+        f"INSERT INTO {spec.qualified} AS t ({columns}) SELECT {columns} FROM {stage}"
         f" ON CONFLICT ({key}) DO UPDATE SET {assignments}"
         f" WHERE ({stored}) IS DISTINCT FROM ({incoming})"
-        f" RETURNING 1)"
+    )
+    if not spec.day_partitioned:
+        # A row the statement inserted has no xmax yet; an updated one carries the updating
+        # transaction's. This spares a join of the stage with the whole table.
+        return (
+            f"WITH written AS ({merge} RETURNING (t.xmax = 0) AS inserted)"
+            f" SELECT count(*), (SELECT count(*) FROM {stage}) - count(*) FILTER (WHERE inserted) FROM written"
+        )
+    # xmax cannot be read through a partitioned table: count the keys already stored instead. All
+    # parts of one statement see the table as it was before it.
+    return (
+        f"WITH existing AS (SELECT count(*) AS n FROM {stage} JOIN {spec.qualified} USING ({key})),"
+        f" written AS ({merge} RETURNING 1)"
         f" SELECT (SELECT count(*) FROM written), (SELECT n FROM existing)"
     )
 
