@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
+import psycopg2
 import sqlalchemy as sa
 
 from vatstats_assets.storage.copy_format import CopyStream
@@ -85,8 +86,14 @@ def copy_rows(conn: sa.Connection, table: str, columns: Sequence[str], rows: Seq
     if not rows:
         return 0
     column_list = ", ".join(columns)
+    stream = CopyStream(rows)
     with conn.connection.cursor() as cursor:
-        cursor.copy_expert(f"COPY {table} ({column_list}) FROM STDIN", CopyStream(rows))
+        try:
+            cursor.copy_expert(f"COPY {table} ({column_list}) FROM STDIN", stream)
+        except psycopg2.Error:
+            if stream.error is not None:  # e.g. a NUL in a text: say that, not "COPY failed"
+                raise stream.error from None
+            raise
     return len(rows)
 
 

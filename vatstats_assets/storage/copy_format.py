@@ -132,6 +132,13 @@ class CopyStream:
 
     def __init__(self, rows: Sequence[Sequence[Any]], chunk_rows: int = 512) -> None:
         self._chunks = (copy_text(rows[start:start + chunk_rows]) for start in range(0, len(rows), chunk_rows))
+        # psycopg2 turns an exception raised in read() into a generic "COPY failed": the original
+        # is kept here for the caller to raise instead.
+        self.error: Exception | None = None
 
     def read(self, size: int = -1) -> str:  # psycopg2 asks for a size; any length is accepted
-        return next(self._chunks, "")
+        try:
+            return next(self._chunks, "")
+        except Exception as error:
+            self.error = error
+            raise

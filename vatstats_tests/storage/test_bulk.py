@@ -31,6 +31,14 @@ def test_copy_format_refuses_nul_characters() -> None:
         copy_buffer([("bad\x00callsign",)])
 
 
+def test_a_nul_in_a_later_chunk_of_a_streamed_copy_is_named_and_nothing_is_written(engine: sa.Engine) -> None:
+    rows = [atc_row(f"YSSY_{n}_TWR") for n in range(600)] + [atc_row("YMML_TWR", name="bad\x00name")]
+    with pytest.raises(UnstorableValue, match="NUL"), engine.begin() as conn:
+        bulk.upsert(conn, ATC_POSITIONS, pd.DataFrame(rows))
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM vatstats.atc_positions")).scalar() == 0
+
+
 def test_upsert_counts_inserted_updated_and_unchanged_rows(engine: sa.Engine) -> None:
     first = pd.DataFrame([atc_row("YSSY_TWR"), atc_row("YMML_APP")])
     with engine.begin() as conn:
