@@ -25,6 +25,7 @@ from pydantic import PrivateAttr
 from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.catalog import TableCatalog, row_count, table_catalog
+from vatstats_assets.storage.ingest import collector_paused
 from vatstats_assets.storage.tables import TableSpec, table_spec
 
 WRITE_MODE = "vatstats/write_mode"
@@ -120,7 +121,8 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
         key, step = self._transaction_for(context)
         started = time.perf_counter()
         try:
-            counts = self._write(context, step.connection, mode, spec, obj)
+            with collector_paused():  # see collector_paused: a tick's objects need no cycle collection
+                counts = self._write(context, step.connection, mode, spec, obj)
             write_ms = round((time.perf_counter() - started) * 1000, 1)
             table = table_metadata(context, step.connection, spec, len(obj))
         except Exception:

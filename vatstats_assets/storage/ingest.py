@@ -8,9 +8,12 @@ order), never as DataFrames: nothing in a tick needs one.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import logging
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -76,6 +79,25 @@ def ensure_tick_partitions(engine: sa.Engine, day: date) -> list[str]:
                 day, ", ".join(t for t, _ in missing))
     with engine.begin() as conn:
         return ensure_partitions(conn, day, day, [t for t, _ in missing])
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for one tick, back on (if it was) afterwards.
+
+    A 4,000-pilot tick allocates some 300,000 objects that live until it ends and hold no
+    reference cycles. The collector ran about 37 times during each tick and, every other tick, a
+    full pass over the whole process of 60-70 ms: up to a third of the tick, for nothing.
+    Reference counting frees the tick's objects either way; a cycle made meanwhile is collected
+    after the tick.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def compress_raw(body: bytes, *, store_names: bool) -> bytes:
@@ -146,7 +168,7 @@ def write_tick(engine: sa.Engine, tick: PreparedTick) -> dict[str, bulk.WriteCou
     """Write all of a tick's rows in one transaction (the path replay and benchmarks take)."""
     writers = {"upsert": bulk.upsert, "append": bulk.append}
     counts = {}
-    with engine.begin() as conn:
+    with collector_paused(), engine.begin() as conn:
         for asset_name, (mode, spec) in INGEST_WRITES.items():
             counts[asset_name] = writers[mode](conn, spec, tick.tables[asset_name])
     return counts

@@ -1,0 +1,25 @@
+"""collector_paused: the cycle collector is off for a tick and back as it was afterwards."""
+
+import gc
+
+import pytest
+
+from vatstats_assets.storage.ingest import collector_paused
+
+
+def test_the_collector_is_off_inside_and_on_again_after_even_when_the_tick_fails() -> None:
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("the tick failed")
+    assert gc.isenabled()
+
+
+def test_a_collector_that_was_off_stays_off() -> None:
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
