@@ -40,7 +40,8 @@ INGEST_WRITES: dict[str, tuple[str, TableSpec]] = {
     "flights": ("upsert", FLIGHTS),
 }
 TICK_PARTITIONED_TABLES = [FEED_SNAPSHOTS.name, FLIGHT_POSITIONS.name]
-# Level 5: about 9x smaller than the JSON at a fraction of level 9's CPU time.
+# Level 5: 4.5x smaller than a real snapshot's JSON (level 1: 3.6x), about 40 ms for a 3.5 MB
+# 4,000-pilot body, which runs beside parsing (parse_and_compress).
 RAW_COMPRESSION_LEVEL = 5
 
 
