@@ -49,7 +49,8 @@ class WriteCounts:
 @dataclass(frozen=True)
 class TableRows:
     """Rows already in a table's column order: the ingest path's output, with no DataFrame to build
-    and take apart again every 15 seconds (at 4,000 pilots that was a fifth of a tick)."""
+    and take apart again every 15 seconds (taking them apart alone cost 35-60 ms of a 4,000-pilot
+    tick)."""
 
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
