@@ -2,6 +2,7 @@
 -- :day        date         the day
 -- :day_start  timestamptz  its first instant (UTC midnight)
 -- :day_end    timestamptz  the next day's first instant
+-- A condition on flights.last_seen is repeated on last_seen_hour for the index (migration 005).
 WITH snapshots AS (
     SELECT update_timestamp, pilots_stored, controllers_stored
     FROM vatstats.feed_snapshots
@@ -36,7 +37,8 @@ SELECT
     CAST(:day AS date) AS date,
     (SELECT count(DISTINCT cid) FROM vatstats.flights
       WHERE last_seen >= :day_start AND first_seen < :day_end
-        AND last_seen_hour >= date_trunc('hour', CAST(:day_start AS timestamptz) AT TIME ZONE 'UTC'))  AS unique_pilots,  -- indexed (migration 005)
+        AND last_seen_hour >= date_trunc('hour', CAST(:day_start AS timestamptz) AT TIME ZONE 'UTC'))
+                                                                                      AS unique_pilots,
     (SELECT count(DISTINCT cid) FROM vatstats.atc_positions
       WHERE NOT is_atis AND last_seen >= :day_start AND first_seen < :day_end)       AS unique_controllers,
     coalesce((SELECT pilots_stored FROM peak_pilots), 0)                             AS peak_pilots,
