@@ -12,7 +12,7 @@ import gc
 import gzip
 import logging
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -107,17 +107,20 @@ def compress_raw(body: bytes, *, store_names: bool) -> bytes:
     return gzip.compress(stored_body, compresslevel=RAW_COMPRESSION_LEVEL)
 
 
-def parse_and_compress(body: bytes, *, store_names: bool) -> tuple[Snapshot, bytes]:
+# One worker thread for the process: a tick compresses one body, beside its parsing.
+_COMPRESSOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vatstats-compress")
+
+
+def parse_and_compress(body: bytes, *, store_names: bool) -> tuple[Snapshot, Future[bytes]]:
     """Parse the body while another thread compresses it for feed_snapshots.
 
     zlib releases the GIL, so with a second core free the compression (about 40 ms of a
-    4,000-pilot tick when done in line) costs no wall time. A body that is not a snapshot raises
-    FeedFormatError, as parse_snapshot does.
+    4,000-pilot tick when done in line) costs no wall time. The compressed body is a Future that
+    prepare_tick waits for only once the tick's rows are built. A body that is not a snapshot
+    raises FeedFormatError, as parse_snapshot does.
     """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vatstats-compress") as pool:
-        compressed = pool.submit(compress_raw, body, store_names=store_names)
-        snapshot = parse_snapshot(body)
-        return snapshot, compressed.result()
+    compressed = _COMPRESSOR.submit(compress_raw, body, store_names=store_names)
+    return parse_snapshot(body), compressed
 
 
 def _table_rows(spec: TableSpec, row_type: type[tuple], rows: list) -> bulk.TableRows:
@@ -129,17 +132,20 @@ def _table_rows(spec: TableSpec, row_type: type[tuple], rows: list) -> bulk.Tabl
 
 def prepare_tick(
     snapshot: Snapshot, body: bytes, *, source: str, fetched_at: datetime, region: Region, store_names: bool,
-    compressed: bytes | None = None,
+    compressed: bytes | Future[bytes] | None = None,
 ) -> PreparedTick:
     """Everything one snapshot writes, without touching the database.
 
-    `compressed` is the body from parse_and_compress; without it the body is compressed here.
-    Every position is handed to the writer: which of them moved is decided inside PostgreSQL
-    (FLIGHT_POSITIONS' append query), against the stored flights, in the writing transaction.
+    `compressed` is the body from parse_and_compress (waited for after the rows are built);
+    without it the body is compressed here. Every position is handed to the writer: which of
+    them moved is decided inside PostgreSQL (FLIGHT_POSITIONS' append query), against the stored
+    flights, in the writing transaction.
     """
     rows = tick_rows(snapshot, region, store_names=store_names, may_contain_nul=body_may_contain_nul(body))
     if compressed is None:
         compressed = compress_raw(body, store_names=store_names)
+    elif isinstance(compressed, Future):
+        compressed = compressed.result()
     rejected = dict(rows.rejected)
     for reason, count in snapshot.skipped_by_reason().items():
         rejected[reason] = rejected.get(reason, 0) + count
