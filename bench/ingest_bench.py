@@ -48,7 +48,6 @@ from vatstats_assets.storage.ingest import (
     RAW_COMPRESSION_LEVEL,
     TICK_PARTITIONED_TABLES,
     PreparedTick,
-    collector_paused,
     ensure_tick_partitions,
     parse_and_compress,
     prepare_tick,
@@ -174,13 +173,11 @@ def _ms_since(started: float) -> float:
 
 def ingest_vatstats(engine: sa.Engine, body: bytes) -> TickTiming:
     started = time.perf_counter()
-    with collector_paused():  # as the ingest asset does
-        snapshot, compressed = parse_and_compress(body, store_names=True)
+    snapshot, compressed = parse_and_compress(body, store_names=True)
     parsed = time.perf_counter()
     ensure_tick_partitions(engine, snapshot.update_timestamp.date())
-    with collector_paused():
-        tick = prepare_tick(snapshot, body, source="bench", fetched_at=FETCHED_AT, region=GLOBAL,
-                            store_names=True, compressed=compressed)
+    tick = prepare_tick(snapshot, body, source="bench", fetched_at=FETCHED_AT, region=GLOBAL,
+                        store_names=True, compressed=compressed)
     prepared = time.perf_counter()
     counts = write_tick(engine, tick)
     return TickTiming((parsed - started) * 1000, (prepared - parsed) * 1000, _ms_since(prepared), tick, counts)

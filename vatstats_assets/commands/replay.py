@@ -21,7 +21,6 @@ from vatstats_assets.core.region import region as region_named
 from vatstats_assets.settings import REGIONS
 from vatstats_assets.storage.ingest import (
     TICK_PARTITIONED_TABLES,
-    collector_paused,
     parse_and_compress,
     prepare_tick,
     stored_state,
@@ -97,8 +96,7 @@ def run(args: argparse.Namespace) -> int:
         for saved in tqdm(snapshots, desc="replay", unit="snapshot", disable=args.quiet, file=sys.stderr):
             try:
                 body = read_body(saved.path)
-                with collector_paused():
-                    snapshot, compressed = parse_and_compress(body, store_names=settings.store_names)
+                snapshot, compressed = parse_and_compress(body, store_names=settings.store_names)
             except FeedFormatError as error:
                 refused.append((saved.path, str(error)))
                 print(f"vatstats: skipped {saved.path.name}: {error}", file=sys.stderr)
@@ -107,10 +105,9 @@ def run(args: argparse.Namespace) -> int:
                 if stored_state(conn, snapshot.update_timestamp).already_stored:
                     already += 1
                     continue
-            with collector_paused():
-                tick = prepare_tick(snapshot, body, source=f"replay:{saved.path.name}",
-                                    fetched_at=datetime.now(UTC), region=region_named(region_name),
-                                    store_names=settings.store_names, compressed=compressed)
+            tick = prepare_tick(snapshot, body, source=f"replay:{saved.path.name}",
+                                fetched_at=datetime.now(UTC), region=region_named(region_name),
+                                store_names=settings.store_names, compressed=compressed)
             write_tick(engine, tick)
             ingested += 1
     print(f"replayed {ingested} snapshots ({already} already stored, {len(refused)} files skipped) "

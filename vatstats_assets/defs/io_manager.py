@@ -25,7 +25,6 @@ from pydantic import PrivateAttr
 from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.catalog import TableCatalog, row_count, table_catalog
-from vatstats_assets.storage.ingest import collector_paused
 from vatstats_assets.storage.tables import TableSpec, table_spec
 
 WRITE_MODE = "vatstats/write_mode"
@@ -121,8 +120,7 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
         key, step = self._transaction_for(context)
         started = time.perf_counter()
         try:
-            with collector_paused():  # see collector_paused: a tick's objects need no cycle collection
-                counts = self._write(context, step.connection, mode, spec, obj)
+            counts = self._write(context, step.connection, mode, spec, obj)
             write_ms = round((time.perf_counter() - started) * 1000, 1)
             table = table_metadata(context, step.connection, spec, len(obj))
         except Exception:

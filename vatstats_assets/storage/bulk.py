@@ -22,6 +22,7 @@ import psycopg2
 import sqlalchemy as sa
 
 from vatstats_assets.storage.copy_format import CopyStream
+from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.sql_files import query
 from vatstats_assets.storage.tables import TableSpec
 
@@ -88,7 +89,7 @@ def copy_rows(conn: sa.Connection, table: str, columns: Sequence[str], rows: Seq
         return 0
     column_list = ", ".join(columns)
     stream = CopyStream(rows)
-    with conn.connection.cursor() as cursor:
+    with collector_paused(), conn.connection.cursor() as cursor:
         try:
             cursor.copy_expert(f"COPY {table} ({column_list}) FROM STDIN", stream)
         except psycopg2.Error:

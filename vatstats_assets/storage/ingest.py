@@ -8,12 +8,9 @@ order), never as DataFrames: nothing in a tick needs one.
 
 from __future__ import annotations
 
-import gc
 import gzip
 import logging
-from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -24,6 +21,7 @@ from vatstats_assets.core.feed import Snapshot, parse_snapshot
 from vatstats_assets.core.region import Region
 from vatstats_assets.core.snapshot_rows import AtcRow, FlightRow, PositionRow, body_may_contain_nul, tick_rows
 from vatstats_assets.storage import bulk
+from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.partitions import ensure_partitions, missing_partitions
 from vatstats_assets.storage.sql_files import query
 from vatstats_assets.storage.tables import ATC_POSITIONS, FEED_SNAPSHOTS, FLIGHT_POSITIONS, FLIGHTS, TableSpec
@@ -82,25 +80,6 @@ def ensure_tick_partitions(engine: sa.Engine, day: date) -> list[str]:
         return ensure_partitions(conn, day, day, [t for t, _ in missing])
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off for one tick, back on (if it was) afterwards.
-
-    A 4,000-pilot tick allocates some 300,000 objects that live until it ends and hold no
-    reference cycles. The collector ran about 37 times during each tick and, every other tick, a
-    full pass over the whole process of 60-70 ms: up to a third of the tick, for nothing.
-    Reference counting frees the tick's objects either way; a cycle made meanwhile is collected
-    after the tick.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def compress_raw(body: bytes, *, store_names: bool) -> bytes:
     """The body as feed_snapshots keeps it: gzip, with members' names blanked when none are stored."""
     stored_body = body if store_names else body_without_names(body)
@@ -120,7 +99,8 @@ def parse_and_compress(body: bytes, *, store_names: bool) -> tuple[Snapshot, Fut
     raises FeedFormatError, as parse_snapshot does.
     """
     compressed = _COMPRESSOR.submit(compress_raw, body, store_names=store_names)
-    return parse_snapshot(body), compressed
+    with collector_paused():
+        return parse_snapshot(body), compressed
 
 
 def _table_rows(spec: TableSpec, row_type: type[tuple], rows: list) -> bulk.TableRows:
@@ -141,7 +121,8 @@ def prepare_tick(
     them moved is decided inside PostgreSQL (FLIGHT_POSITIONS' append query), against the stored
     flights, in the writing transaction.
     """
-    rows = tick_rows(snapshot, region, store_names=store_names, may_contain_nul=body_may_contain_nul(body))
+    with collector_paused():
+        rows = tick_rows(snapshot, region, store_names=store_names, may_contain_nul=body_may_contain_nul(body))
     if compressed is None:
         compressed = compress_raw(body, store_names=store_names)
     elif isinstance(compressed, Future):
@@ -175,7 +156,7 @@ def write_tick(engine: sa.Engine, tick: PreparedTick) -> dict[str, bulk.WriteCou
     """Write all of a tick's rows in one transaction (the path replay and benchmarks take)."""
     writers = {"upsert": bulk.upsert, "append": bulk.append}
     counts = {}
-    with collector_paused(), engine.begin() as conn:
+    with engine.begin() as conn:
         for asset_name, (mode, spec) in INGEST_WRITES.items():
             counts[asset_name] = writers[mode](conn, spec, tick.tables[asset_name])
     return counts

@@ -4,7 +4,7 @@ import gc
 
 import pytest
 
-from vatstats_assets.storage.ingest import collector_paused
+from vatstats_assets.storage.gc_pause import collector_paused
 
 
 def test_the_collector_is_off_inside_and_on_again_after_even_when_the_tick_fails() -> None:

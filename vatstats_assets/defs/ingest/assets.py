@@ -14,7 +14,6 @@ from vatstats_assets.defs.resources import FeedResource, WarehouseResource
 from vatstats_assets.feed_client import FeedRateLimited, FeedUnavailable
 from vatstats_assets.storage.ingest import (
     INGEST_WRITES,
-    collector_paused,
     ensure_tick_partitions,
     parse_and_compress,
     prepare_tick,
@@ -89,8 +88,7 @@ def ingest_snapshot(context: dg.AssetExecutionContext, config: IngestConfig, fee
     try:
         with feed.client() as client:
             fetched = client.fetch()
-        with collector_paused():
-            snapshot, compressed = parse_and_compress(fetched.body, store_names=warehouse.store_names)
+        snapshot, compressed = parse_and_compress(fetched.body, store_names=warehouse.store_names)
     except FeedRateLimited as error:
         # The server said when to ask again: retrying sooner would ignore it. Not retried; the
         # sensor keeps the Retry-After in its cursor and polls again after it.
@@ -122,11 +120,10 @@ def ingest_snapshot(context: dg.AssetExecutionContext, config: IngestConfig, fee
         ensure_tick_partitions(engine, snapshot.update_timestamp.date())
     except sa.exc.OperationalError as error:
         raise _unreachable(engine, error) from error
-    with collector_paused():
-        tick = prepare_tick(
-            snapshot, fetched.body, source=fetched.url, fetched_at=fetched.fetched_at,
-            region=region_named(warehouse.region), store_names=warehouse.store_names, compressed=compressed,
-        )
+    tick = prepare_tick(
+        snapshot, fetched.body, source=fetched.url, fetched_at=fetched.fetched_at,
+        region=region_named(warehouse.region), store_names=warehouse.store_names, compressed=compressed,
+    )
     if tick.rejected:
         context.log.warning(f"Records left out of this snapshot: {tick.rejected}")
     age_s = (datetime.now(UTC) - snapshot.update_timestamp).total_seconds()
