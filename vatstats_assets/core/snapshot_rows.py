@@ -1,7 +1,7 @@
 """Turn a parsed snapshot into the rows of the ingest tables (pure: no database, no Dagster).
 
-Rows are NamedTuples whose fields are the table's columns in order (storage/tables.py checks
-that they agree), so the writer streams them to COPY as they are. The region filter and
+Rows are NamedTuples whose fields are the table's columns in order (storage/tables.py takes the
+column lists from them), so the writer streams them to COPY as they are. The region filter and
 the "store no names" setting are applied here, so every ingest path (live, replay, benchmark)
 shares them.
 """

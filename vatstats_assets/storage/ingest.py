@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from vatstats_assets.core.anonymise import body_without_names
 from vatstats_assets.core.feed import Snapshot, parse_snapshot
 from vatstats_assets.core.region import Region
-from vatstats_assets.core.snapshot_rows import AtcRow, FlightRow, PositionRow, body_may_contain_nul, tick_rows
+from vatstats_assets.core.snapshot_rows import body_may_contain_nul, tick_rows
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.partitions import ensure_partitions, missing_partitions
@@ -103,13 +103,6 @@ def parse_and_compress(body: bytes, *, store_names: bool) -> tuple[Snapshot, Fut
         return parse_snapshot(body), compressed
 
 
-def _table_rows(spec: TableSpec, row_type: type[tuple], rows: list) -> bulk.TableRows:
-    # The row types' fields are the tables' columns: a migration that changes one must change both.
-    if row_type._fields != spec.columns:  # type: ignore[attr-defined]
-        raise RuntimeError(f"{row_type.__name__} fields differ from {spec.qualified} columns")
-    return bulk.TableRows(spec.columns, rows)
-
-
 def prepare_tick(
     snapshot: Snapshot, body: bytes, *, source: str, fetched_at: datetime, region: Region, store_names: bool,
     compressed: bytes | Future[bytes] | None = None,
@@ -141,9 +134,9 @@ def prepare_tick(
     }
     tables = {
         "raw_feed_snapshot": bulk.TableRows(FEED_SNAPSHOTS.columns, [tuple(raw[c] for c in FEED_SNAPSHOTS.columns)]),
-        "atc_positions": _table_rows(ATC_POSITIONS, AtcRow, rows.atc_positions),
-        "flight_positions": _table_rows(FLIGHT_POSITIONS, PositionRow, rows.positions),
-        "flights": _table_rows(FLIGHTS, FlightRow, rows.flights),
+        "atc_positions": bulk.TableRows(ATC_POSITIONS.columns, rows.atc_positions),
+        "flight_positions": bulk.TableRows(FLIGHT_POSITIONS.columns, rows.positions),
+        "flights": bulk.TableRows(FLIGHTS.columns, rows.flights),
     }
     return PreparedTick(
         tables=tables, update_timestamp=snapshot.update_timestamp, raw_bytes=len(body),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from vatstats_assets.core.snapshot_rows import PARKED_ALTITUDE_JITTER_FT
+from vatstats_assets.core.snapshot_rows import PARKED_ALTITUDE_JITTER_FT, AtcRow, FlightRow, PositionRow
 
 SCHEMA = "vatstats"
 
@@ -57,14 +57,7 @@ FEED_SNAPSHOTS = TableSpec(
 
 FLIGHTS = TableSpec(
     name="flights",
-    columns=(
-        "cid", "callsign", "logon_time", "name", "server", "pilot_rating", "military_rating",
-        "latitude", "longitude", "altitude_ft", "groundspeed_kt", "heading_deg", "transponder",
-        "qnh_mb", "flight_rules", "aircraft", "aircraft_type", "departure", "arrival", "alternate",
-        "cruise_tas_kt", "planned_altitude_ft", "deptime", "enroute_time", "route", "remarks",
-        "revision_id", "assigned_transponder", "last_updated", "first_seen", "last_seen",
-        "max_altitude_ft",
-    ),
+    columns=FlightRow._fields,  # the ingest path's rows are these columns, in this order
     key=("cid", "callsign", "logon_time"),
     merge={
         # An older snapshot replayed late must not move first/last seen the wrong way.
@@ -77,10 +70,7 @@ FLIGHTS = TableSpec(
 
 ATC_POSITIONS = TableSpec(
     name="atc_positions",
-    columns=(
-        "callsign", "cid", "logon_time", "name", "frequency_khz", "facility", "rating", "server",
-        "visual_range", "is_atis", "atis_code", "text_atis", "last_updated", "first_seen", "last_seen",
-    ),
+    columns=AtcRow._fields,
     key=("callsign", "cid", "logon_time"),
     merge={
         "first_seen": "LEAST(t.first_seen, EXCLUDED.first_seen)",
@@ -91,10 +81,7 @@ ATC_POSITIONS = TableSpec(
 
 FLIGHT_POSITIONS = TableSpec(
     name="flight_positions",
-    columns=(
-        "cid", "callsign", "logon_time", "observed_at", "latitude", "longitude", "altitude_ft",
-        "groundspeed_kt", "heading_deg",
-    ),
+    columns=PositionRow._fields,
     key=("cid", "callsign", "logon_time", "observed_at"),
     window_column="observed_at",
     day_partitioned=True,
