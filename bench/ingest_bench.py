@@ -25,11 +25,11 @@ write / bare COPY (the cost of merging over plain loading).
 
 from __future__ import annotations
 
-import gzip
 import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -45,9 +45,9 @@ from vatstats_assets.core.snapshot_rows import tick_rows
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.ingest import (
     INGEST_WRITES,
-    RAW_COMPRESSION_LEVEL,
     TICK_PARTITIONED_TABLES,
     PreparedTick,
+    compress_raw,
     ensure_tick_partitions,
     parse_and_compress,
     prepare_tick,
@@ -131,7 +131,7 @@ def ingest_old_orm(engine: sa.Engine, body: bytes, *, positions_batched: bool = 
     """
     snapshot = parse_snapshot(body)
     rows = tick_rows(snapshot, GLOBAL, store_names=True)
-    compressed = gzip.compress(body, compresslevel=RAW_COMPRESSION_LEVEL)
+    compressed = compress_raw(body, store_names=True)
     with orm.Session(engine) as session:
         session.add(OldSnapshot(
             update_timestamp=snapshot.update_timestamp, fetched_at=FETCHED_AT, source="bench-orm",
@@ -193,9 +193,8 @@ def copy_floor_ms(engine: sa.Engine, tick: PreparedTick) -> float:
 
 
 BASELINES = {  # name in the schedule -> (figure label, how it ingests)
-    "orm": ("old ORM record by record", lambda engine, body: ingest_old_orm(engine, body)),
-    "orm_batched": ("old ORM, positions batched",
-                    lambda engine, body: ingest_old_orm(engine, body, positions_batched=True)),
+    "orm": ("old ORM record by record", ingest_old_orm),
+    "orm_batched": ("old ORM, positions batched", partial(ingest_old_orm, positions_batched=True)),
 }
 
 

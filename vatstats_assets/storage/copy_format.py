@@ -11,7 +11,6 @@ value, which matters at 15-second ticks of 4,000 rows x 32 columns.
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -123,11 +122,6 @@ def copy_text(rows: Sequence[Sequence[Any]]) -> str:
         return ""
     columns = [_column(values) for values in zip(*rows, strict=True)]
     return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
-
-
-def copy_buffer(rows: Sequence[Sequence[Any]]) -> io.StringIO:
-    """All rows as one COPY text-format buffer, positioned at its start."""
-    return io.StringIO(copy_text(rows))
 
 
 class CopyStream:

@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from vatstats_assets.storage import bulk
-from vatstats_assets.storage.copy_format import UnstorableValue, copy_buffer
+from vatstats_assets.storage.copy_format import UnstorableValue, copy_text
 from vatstats_assets.storage.partitions import ensure_partitions, missing_partitions
 from vatstats_assets.storage.tables import ATC_POSITIONS, FLIGHT_POSITIONS
 
@@ -22,13 +22,13 @@ def atc_row(callsign: str, *, seen: datetime = T0, text_atis: str | None = None,
 
 
 def test_copy_format_tells_null_from_empty_and_escapes_control_characters() -> None:
-    text = copy_buffer([(None, "", "a\tb\\c\nd", True, 1.5)]).read()
+    text = copy_text([(None, "", "a\tb\\c\nd", True, 1.5)])
     assert text == "\\N\t\t" + "a\\tb\\\\c\\nd" + "\tt\t1.5\n"
 
 
 def test_copy_format_refuses_nul_characters() -> None:
     with pytest.raises(UnstorableValue):
-        copy_buffer([("bad\x00callsign",)])
+        copy_text([("bad\x00callsign",)])
 
 
 def test_a_nul_in_a_later_chunk_of_a_streamed_copy_is_named_and_nothing_is_written(engine: sa.Engine) -> None:
