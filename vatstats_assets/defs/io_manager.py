@@ -136,7 +136,9 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
             return bulk.upsert(conn, spec, frame)
         if mode == "append":
             return bulk.append(conn, spec, frame)
-        if mode == "replace_partition" and isinstance(frame, pd.DataFrame):
+        if mode == "replace_partition":
+            if not isinstance(frame, pd.DataFrame):  # the window check reads the frame's column
+                raise TypeError(f"{context.asset_key.to_user_string()} must return a DataFrame to replace a partition")
             window = context.asset_partitions_time_window
             return bulk.replace_window(conn, spec, frame, window.start, window.end)
         raise ValueError(f"{context.asset_key.to_user_string()} has no valid {WRITE_MODE} (got {mode!r})")
