@@ -4,7 +4,7 @@ For each size (1,000 / 4,000 / 10,000 simulated pilots, global region) consecuti
 ingested into a database already holding the previous tick, so flights and ATC rows are updated,
 not just inserted. vatstats and the old ORM take turns over the snapshots (see `turns`). Three
 ways, same rows, same run:
-  - vatstats: parse_and_compress (parsing, with gzip of the raw body on a second thread) +
+  - vatstats: parse_and_compress (parsing, with zstd of the raw body on a second thread) +
     prepare_tick (rows in column order) +
     write_tick (COPY into temp tables, one merge per table, the moved-position filter inside
     PostgreSQL, one transaction);
@@ -47,13 +47,13 @@ from vatstats_assets.storage.ingest import (
     INGEST_WRITES,
     TICK_PARTITIONED_TABLES,
     PreparedTick,
-    compress_raw,
     ensure_tick_partitions,
     parse_and_compress,
     prepare_tick,
     write_tick,
 )
 from vatstats_assets.storage.partitions import ensure_partitions
+from vatstats_assets.storage.raw_body import ENCODING, compress_raw
 from vatstats_assets.storage.server import PostgresServer
 
 NAME = "ingest"
@@ -135,7 +135,7 @@ def ingest_old_orm(engine: sa.Engine, body: bytes, *, positions_batched: bool = 
     with orm.Session(engine) as session:
         session.add(OldSnapshot(
             update_timestamp=snapshot.update_timestamp, fetched_at=FETCHED_AT, source="bench-orm",
-            body_gzip=compressed, raw_bytes=len(body), compressed_bytes=len(compressed),
+            body=compressed, body_encoding=ENCODING, raw_bytes=len(body), compressed_bytes=len(compressed),
             pilots=len(snapshot.pilots), controllers=len(snapshot.controllers), atis=len(snapshot.atis),
             prefiles=len(snapshot.prefiles), pilots_stored=len(rows.flights),
             controllers_stored=len(snapshot.controllers), skipped_records=0,

@@ -85,9 +85,9 @@ WHERE logon <= CAST(:start AS timestamptz) + (:snapshots - 1) * interval '15 sec
 """
 FILL_SNAPSHOTS = """
 INSERT INTO vatstats.feed_snapshots
-    (update_timestamp, fetched_at, source, body_gzip, raw_bytes, compressed_bytes, pilots, controllers, atis,
+    (update_timestamp, fetched_at, source, body, body_encoding, raw_bytes, compressed_bytes, pilots, controllers, atis,
      prefiles, pilots_stored, controllers_stored, skipped_records, duplicates_dropped, region)
-SELECT at, at + interval '1 second', 'bench', '\\x00'::bytea, 1200000, 130000, :pilots, 108, 12, 40, :pilots,
+SELECT at, at + interval '1 second', 'bench', '\\x00'::bytea, 'zstd', 1200000, 130000, :pilots, 108, 12, 40, :pilots,
        108, 0, 0, 'global'
 FROM (SELECT CAST(:start AS timestamptz) + s * interval '15 seconds' AS at
       FROM generate_series(0, :snapshots - 1) AS s) AS t

@@ -52,6 +52,17 @@ def database_url(postgres_server: PostgresServer) -> Iterator[str]:
     _drop_database(postgres_server, name)
 
 
+@pytest.fixture
+def unmigrated_engine(postgres_server: PostgresServer) -> Iterator[sa.Engine]:
+    """An engine on a new, empty database (no migration applied), dropped after the test."""
+    name = f"vatstats_test_empty_{uuid.uuid4().hex[:8]}"
+    ensure_database(postgres_server, name)
+    engine = create_warehouse_engine(postgres_server.url_for(name))
+    yield engine
+    engine.dispose()
+    _drop_database(postgres_server, name)
+
+
 @pytest.fixture(scope="module")
 def dagster_database(postgres_server: PostgresServer) -> Iterator[str]:
     """A name for a Dagster storage database on the test server (created by whoever uses it),

@@ -46,7 +46,7 @@ class TableSpec:
 FEED_SNAPSHOTS = TableSpec(
     name="feed_snapshots",
     columns=(
-        "update_timestamp", "fetched_at", "source", "body_gzip", "raw_bytes", "compressed_bytes",
+        "update_timestamp", "fetched_at", "source", "body", "body_encoding", "raw_bytes", "compressed_bytes",
         "pilots", "controllers", "atis", "prefiles", "pilots_stored", "controllers_stored",
         "skipped_records", "duplicates_dropped", "region",
     ),

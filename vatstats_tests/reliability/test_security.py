@@ -5,7 +5,6 @@ through the whole ingest: the Dagster asset, the parser, the row builder, COPY a
 """
 
 import ast
-import gzip
 import random
 import string
 import uuid
@@ -24,6 +23,7 @@ from vatstats_assets.definitions import build_resources
 from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_assets.settings import Settings
 from vatstats_assets.storage.partitions import ensure_partitions
+from vatstats_assets.storage.raw_body import decompress_raw
 from vatstats_assets.storage.tables import TABLES
 from vatstats_tests.fixtures import load_fixture_bytes
 from vatstats_tests.reliability.cli_runs import run_vatstats
@@ -190,7 +190,7 @@ def test_with_names_switched_off_no_name_is_stored_anywhere_not_even_in_the_raw_
         named = conn.execute(sa.text(
             "SELECT (SELECT count(*) FROM vatstats.flights WHERE name IS NOT NULL)"
             " + (SELECT count(*) FROM vatstats.atc_positions WHERE name IS NOT NULL)")).scalar_one()
-        body = gzip.decompress(conn.execute(sa.text("SELECT body_gzip FROM vatstats.feed_snapshots")).scalar_one())
+        body = decompress_raw(*conn.execute(sa.text("SELECT body, body_encoding FROM vatstats.feed_snapshots")).one())
     served_without_names = orjson.loads(feed_server.body)
     for section in NAMED_SECTIONS:
         for record in served_without_names[section]:

@@ -60,7 +60,7 @@ def movement(airport: str, movement_type: str, at: datetime, cid: int, aircraft_
 def snapshot(update_timestamp: datetime, pilots: int = 0, controllers: int = 0) -> dict[str, Any]:
     return {
         "update_timestamp": update_timestamp, "fetched_at": update_timestamp, "source": "test",
-        "body_gzip": b"\x1f\x8b", "raw_bytes": 2, "compressed_bytes": 2, "pilots": pilots,
+        "body": b"\x28\xb5\x2f\xfd", "body_encoding": "zstd", "raw_bytes": 2, "compressed_bytes": 2, "pilots": pilots,
         "controllers": controllers, "atis": 0, "prefiles": 0, "pilots_stored": pilots,
         "controllers_stored": controllers, "skipped_records": 0, "duplicates_dropped": 0, "region": "global",
     }

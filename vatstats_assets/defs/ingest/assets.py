@@ -33,7 +33,7 @@ FETCH_RETRY_POLICY = dg.RetryPolicy(
 
 _DESCRIPTIONS = {
     "raw_feed_snapshot": "Every distinct VATSIM feed snapshot (keyed by general.update_timestamp), "
-    "gzip-compressed with its byte sizes and record counts, so the tables below can be rebuilt.",
+    "zstd-compressed with its byte sizes and record counts, so the tables below can be rebuilt.",
     "atc_positions": "One row per controller or ATIS connection (callsign, cid, logon time): "
     "frequency, facility, rating, ATIS text, first and last seen.",
     "flights": "One row per pilot connection (cid, callsign, logon time): latest position, "
