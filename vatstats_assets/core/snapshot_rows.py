@@ -20,7 +20,7 @@ PositionKey = tuple[int, str, datetime]
 
 
 class FlightRow(NamedTuple):
-    """One row of vatstats.flights; the fields are the table's columns, in its order."""
+    """One row of vatstats.flights; the fields are the columns the writer streams, in order."""
 
     cid: int
     callsign: str
@@ -54,6 +54,9 @@ class FlightRow(NamedTuple):
     first_seen: datetime
     last_seen: datetime
     max_altitude_ft: int
+    # When the position last changed; a new connection moved when first seen. The upsert keeps the
+    # stored value while the aircraft stands still (sql/queries/flights_moved_at.sql).
+    moved_at: datetime
 
 
 class PositionRow(NamedTuple):
@@ -97,8 +100,16 @@ class TickRows:
     observed_at: datetime
     flights: list[FlightRow]
     atc_positions: list[AtcRow]
-    positions: list[PositionRow]
     rejected: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def positions(self) -> list[PositionRow]:
+        """Each flight's position at this snapshot: the track rows it contributes.
+
+        Built on demand: ingestion never needs them in Python, as PostgreSQL takes them from the
+        flights rows it has already received (sql/queries/append_moved_positions.sql).
+        """
+        return [position_of(flight) for flight in self.flights]
 
 
 def _has_nul(row: tuple) -> bool:
@@ -128,14 +139,15 @@ def flight_row(pilot: Pilot, seen: datetime, store_names: bool) -> FlightRow:
         pilot.latitude, pilot.longitude, pilot.altitude_ft, pilot.groundspeed_kt, pilot.heading_deg,
         pilot.transponder, pilot.qnh_mb,
         *filed,
-        pilot.last_updated, seen, seen, pilot.altitude_ft,
+        pilot.last_updated, seen, seen, pilot.altitude_ft, seen,
     )
 
 
-def position_row(pilot: Pilot, seen: datetime) -> PositionRow:
+def position_of(flight: FlightRow) -> PositionRow:
+    """The track row of a flight as one snapshot saw it."""
     return PositionRow(
-        pilot.cid, pilot.callsign, pilot.logon_time, seen, pilot.latitude, pilot.longitude,
-        pilot.altitude_ft, pilot.groundspeed_kt, pilot.heading_deg,
+        flight.cid, flight.callsign, flight.logon_time, flight.last_seen, flight.latitude, flight.longitude,
+        flight.altitude_ft, flight.groundspeed_kt, flight.heading_deg,
     )
 
 
@@ -168,7 +180,7 @@ def tick_rows(
     seen = snapshot.update_timestamp
     has_nul = _has_nul if may_contain_nul else _never
     rejected: dict[str, int] = {}
-    flights, positions = [], []
+    flights = []
     everyone = region.is_global
     for pilot in snapshot.pilots:
         plan = pilot.flight_plan
@@ -182,7 +194,6 @@ def tick_rows(
             rejected["pilot text contains a NUL character"] = rejected.get("pilot text contains a NUL character", 0) + 1
             continue
         flights.append(flight)
-        positions.append(position_row(pilot, seen))
     atc = []
     for controllers, is_atis in ((snapshot.controllers, False), (snapshot.atis, True)):
         for controller in controllers:
@@ -194,7 +205,7 @@ def tick_rows(
                 rejected[reason] = rejected.get(reason, 0) + 1
                 continue
             atc.append(row)
-    return TickRows(seen, flights, atc, positions, rejected)
+    return TickRows(seen, flights, atc, rejected)
 
 
 # A parked aircraft's reported altitude wanders by a few feet with the simulator's ground model;
@@ -223,7 +234,7 @@ def moved_positions(
 
     A parked aircraft reports the same coordinates every 15 s for hours; storing each repeat
     would make it most of the track table while telling movement detection nothing. Ingestion
-    applies the same rule inside PostgreSQL (sql/queries/append_moved_positions.sql); this one
+    applies the same rule inside PostgreSQL (sql/queries/flights_moved_at.sql); this one
     serves the simulated tracks that detection is scored on.
     """
     kept = []

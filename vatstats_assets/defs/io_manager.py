@@ -1,10 +1,11 @@
 """The warehouse IO manager: assets return rows, their metadata says how the rows land.
 
 Rows come as a pandas DataFrame or, from the ingest path, as TableRows (tuples in the table's
-column order, which spares building a DataFrame every 15 seconds).
+column order, which spares building a DataFrame every 15 seconds) or StagedRows (the track
+positions: taken in SQL from the flights rows written just before in the same transaction).
 
 - `vatstats/write_mode: upsert`            COPY + one INSERT .. ON CONFLICT DO UPDATE on the table key
-- `vatstats/write_mode: append`            COPY
+- `vatstats/write_mode: append`            COPY, or for StagedRows one INSERT .. SELECT from the stage
 - `vatstats/write_mode: replace_partition` DELETE the partition's time window + COPY (idempotent re-runs)
 The table is the asset's `dagster/table_name`. All outputs of one step share one transaction, which
 commits after the step's last output: a tick of ingestion is all visible or not at all.
@@ -112,8 +113,10 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
     def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
         if obj is None:
             return
-        if not isinstance(obj, pd.DataFrame | bulk.TableRows):
-            raise TypeError(f"{context.asset_key.to_user_string()} must return a pandas DataFrame or TableRows")
+        if not isinstance(obj, pd.DataFrame | bulk.TableRows | bulk.StagedRows):
+            raise TypeError(
+                f"{context.asset_key.to_user_string()} must return a pandas DataFrame, TableRows or StagedRows"
+            )
         metadata = context.definition_metadata or {}
         mode = metadata.get(WRITE_MODE)
         spec = table_spec(str(metadata.get(TABLE_NAME)))
@@ -132,6 +135,8 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
         context.add_output_metadata({**counts.as_metadata(), "write_ms": write_ms, **table})
 
     def _write(self, context: dg.OutputContext, conn: sa.Connection, mode: Any, spec, frame) -> bulk.WriteCounts:
+        if isinstance(frame, bulk.StagedRows) and mode != "append":
+            raise TypeError(f"{context.asset_key.to_user_string()} returned StagedRows, which can only be appended")
         if mode == "upsert":
             return bulk.upsert(conn, spec, frame)
         if mode == "append":

@@ -3,8 +3,9 @@
 Three ways a frame of rows lands (chosen by the asset's metadata, applied by the IO manager):
 - upsert:   COPY into a session temp table, then one INSERT .. SELECT .. ON CONFLICT DO UPDATE
             .. WHERE stored IS DISTINCT FROM new (unchanged rows are not rewritten);
-- append:   COPY straight into the table, or, when the table spec names an append query (track
-            positions: only those that moved), COPY into a stage and one INSERT .. SELECT;
+- append:   COPY straight into the table; or, for StagedRows (rows another write of the same
+            transaction has staged: a tick's track positions are its flights' positions), the
+            table spec's append query, one INSERT .. SELECT from that stage (only those that moved);
 - replace_window: DELETE the partition's time window, then COPY; in the caller's transaction, so
             a re-run or backfill of a day is idempotent and never half-visible.
 No statement is issued per row, and every identifier comes from a TableSpec constant.
@@ -58,6 +59,19 @@ class TableRows:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+
+@dataclass(frozen=True)
+class StagedRows:
+    """This table's rows are in another table's stage already (`stage_<source>`, filled by an
+    upsert earlier in the same transaction): the table spec's append query derives them in SQL,
+    so they are neither built in Python nor sent twice."""
+
+    source: str
+    count: int  # rows staged, of which the append query keeps those worth keeping
+
+    def __len__(self) -> int:
+        return self.count
 
 
 Rows = pd.DataFrame | TableRows
@@ -157,15 +171,21 @@ def upsert(conn: sa.Connection, spec: TableSpec, data: Rows) -> WriteCounts:
     return WriteCounts(inserted=inserted, updated=updated, unchanged=existing - updated)
 
 
-def append(conn: sa.Connection, spec: TableSpec, data: Rows) -> WriteCounts:
+def append(conn: sa.Connection, spec: TableSpec, data: Rows | StagedRows) -> WriteCounts:
+    if isinstance(data, StagedRows):
+        return append_staged(conn, spec, data)
     rows = rows_in_order(data, spec.columns)
+    return WriteCounts(inserted=copy_rows(conn, spec.qualified, spec.columns, rows))
+
+
+def append_staged(conn: sa.Connection, spec: TableSpec, staged: StagedRows) -> WriteCounts:
+    """Run the spec's append query over the rows `staged.source`'s upsert left in its stage."""
     if spec.append_query is None:
-        return WriteCounts(inserted=copy_rows(conn, spec.qualified, spec.columns, rows))
-    if not rows:
+        raise ValueError(f"{spec.qualified} has no append query to take rows from stage_{staged.source}")
+    if not staged.count:
         return WriteCounts()
-    copy_rows(conn, _stage_table(conn, spec), spec.columns, rows)
-    inserted = conn.execute(sa.text(query(spec.append_query)), spec.append_params).rowcount
-    return WriteCounts(inserted=inserted, unchanged=len(rows) - inserted)
+    inserted = conn.execute(sa.text(query(spec.append_query))).rowcount
+    return WriteCounts(inserted=inserted, unchanged=staged.count - inserted)
 
 
 def replace_window(

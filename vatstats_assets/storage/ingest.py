@@ -3,7 +3,8 @@
 Shared by every ingest path: the Dagster ingest asset (whose IO manager writes the rows) and
 `vatstats replay` / the benchmarks (which call `write_tick`). Both write the same tables the same
 way (INGEST_WRITES), in one transaction per tick. Rows travel as TableRows (tuples in column
-order), never as DataFrames: nothing in a tick needs one.
+order), never as DataFrames: nothing in a tick needs one. The track positions travel not at all:
+they are the flights' positions, which PostgreSQL takes from the flights rows it was just sent.
 """
 
 from __future__ import annotations
@@ -28,13 +29,13 @@ from vatstats_assets.storage.tables import ATC_POSITIONS, FEED_SNAPSHOTS, FLIGHT
 log = logging.getLogger(__name__)
 
 # asset name -> (write mode, table), in writing order. The ingest asset's outputs and write_tick
-# both follow it. Track positions go before flights: which of them moved is judged against the
-# flights as stored by the previous tick.
+# both follow it. Track positions go after flights: they are taken from the flights' stage, and
+# the flights upsert has marked which of them moved (flights.moved_at).
 INGEST_WRITES: dict[str, tuple[str, TableSpec]] = {
     "raw_feed_snapshot": ("upsert", FEED_SNAPSHOTS),
     "atc_positions": ("upsert", ATC_POSITIONS),
-    "flight_positions": ("append", FLIGHT_POSITIONS),
     "flights": ("upsert", FLIGHTS),
+    "flight_positions": ("append", FLIGHT_POSITIONS),
 }
 TICK_PARTITIONED_TABLES = [FEED_SNAPSHOTS.name, FLIGHT_POSITIONS.name]
 
@@ -49,7 +50,7 @@ class StoredState:
 class PreparedTick:
     """The rows one snapshot writes, keyed like INGEST_WRITES, plus figures for metadata."""
 
-    tables: dict[str, bulk.TableRows]
+    tables: dict[str, bulk.TableRows | bulk.StagedRows]
     update_timestamp: datetime
     raw_bytes: int
     compressed_bytes: int
@@ -100,9 +101,8 @@ def prepare_tick(
     """Everything one snapshot writes, without touching the database.
 
     `compressed` is the body from parse_and_compress (waited for after the rows are built);
-    without it the body is compressed here. Every position is handed to the writer: which of
-    them moved is decided inside PostgreSQL (FLIGHT_POSITIONS' append query), against the stored
-    flights, in the writing transaction.
+    without it the body is compressed here. The track positions are StagedRows: PostgreSQL takes
+    them from the flights rows (FLIGHT_POSITIONS' append query) and keeps those that moved.
     """
     with collector_paused():
         rows = tick_rows(snapshot, region, store_names=store_names, may_contain_nul=body_may_contain_nul(body))
@@ -125,8 +125,8 @@ def prepare_tick(
     tables = {
         "raw_feed_snapshot": bulk.TableRows(FEED_SNAPSHOTS.columns, [tuple(raw[c] for c in FEED_SNAPSHOTS.columns)]),
         "atc_positions": bulk.TableRows(ATC_POSITIONS.columns, rows.atc_positions),
-        "flight_positions": bulk.TableRows(FLIGHT_POSITIONS.columns, rows.positions),
         "flights": bulk.TableRows(FLIGHTS.columns, rows.flights),
+        "flight_positions": bulk.StagedRows(FLIGHTS.name, len(rows.flights)),
     }
     return PreparedTick(
         tables=tables, update_timestamp=snapshot.update_timestamp, raw_bytes=len(body),

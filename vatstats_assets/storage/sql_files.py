@@ -12,3 +12,13 @@ SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 def query(name: str) -> str:
     """The text of `sql/queries/<name>.sql`."""
     return (SQL_DIR / "queries" / f"{name}.sql").read_text()
+
+
+def expression(name: str, **constants: int) -> str:
+    """A SQL expression kept in `sql/queries/<name>.sql`, without its comment lines, with each
+    `:constant` replaced by its integer (for statements that take no bound parameters)."""
+    lines = [line for line in query(name).splitlines() if not line.lstrip().startswith("--")]
+    text = "\n".join(lines).strip()
+    for constant, value in constants.items():
+        text = text.replace(f":{constant}", str(int(value)))
+    return text

@@ -7,9 +7,9 @@ streamed through COPY), so nothing a feed or a user sends can become part of a s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from vatstats_assets.core.snapshot_rows import PARKED_ALTITUDE_JITTER_FT, AtcRow, FlightRow, PositionRow
+from vatstats_assets.storage.sql_files import expression
 
 SCHEMA = "vatstats"
 
@@ -29,10 +29,10 @@ class TableSpec:
     window_is_date: bool = False
     # True when the PostgreSQL table is range-partitioned by day on window_column
     day_partitioned: bool = False
-    # For append: a sql/queries file that inserts only the rows worth keeping from the stage table
-    # (stage_<name>), with these bound parameters. None appends every row with a plain COPY.
+    # For append of StagedRows (rows derived from another table's stage in the same transaction):
+    # the sql/queries file that inserts them. Rows handed over as a DataFrame or TableRows are
+    # COPYed in as they are.
     append_query: str | None = None
-    append_params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def qualified(self) -> str:
@@ -64,6 +64,8 @@ FLIGHTS = TableSpec(
         "first_seen": "LEAST(t.first_seen, EXCLUDED.first_seen)",
         "last_seen": "GREATEST(t.last_seen, EXCLUDED.last_seen)",
         "max_altitude_ft": "GREATEST(t.max_altitude_ft, EXCLUDED.max_altitude_ft)",
+        # Kept while the aircraft stands still: the track positions stored are those that moved.
+        "moved_at": expression("flights_moved_at", parked_altitude_jitter_ft=PARKED_ALTITUDE_JITTER_FT),
     },
     window_column="last_seen",
 )
@@ -85,10 +87,9 @@ FLIGHT_POSITIONS = TableSpec(
     key=("cid", "callsign", "logon_time", "observed_at"),
     window_column="observed_at",
     day_partitioned=True,
-    # A parked aircraft repeats its position every 15 s for hours: only positions that moved since
-    # the flight's stored one are appended, compared inside PostgreSQL (no extra round trip).
+    # A tick's track positions are its flights' positions: taken from the flights stage, only
+    # those that moved (flights.moved_at), inside PostgreSQL.
     append_query="append_moved_positions",
-    append_params={"parked_altitude_jitter_ft": PARKED_ALTITUDE_JITTER_FT},
 )
 
 TRAFFIC_MOVEMENTS = TableSpec(

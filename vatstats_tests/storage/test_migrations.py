@@ -45,7 +45,7 @@ def test_raw_snapshots_stored_as_gzip_before_migration_006_read_back_after_it(
             " VALUES ('2024-02-20T10:00:00Z', now(), 'test', :body, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 'global')"
         ), {"body": gzip.compress(body)})
 
-    assert migrate(unmigrated_engine) == ["006_raw_body_zstd.sql"]
+    assert "006_raw_body_zstd.sql" in migrate(unmigrated_engine)
     with unmigrated_engine.connect() as conn:
         stored, encoding = conn.execute(sa.text("SELECT body, body_encoding FROM vatstats.feed_snapshots")).one()
     assert encoding == "gzip"

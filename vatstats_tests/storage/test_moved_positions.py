@@ -1,10 +1,11 @@
-"""The parked-aircraft rule inside PostgreSQL (append_moved_positions.sql) agrees with core's moved_positions."""
+"""The parked-aircraft rule inside PostgreSQL (flights.moved_at + append_moved_positions.sql) agrees
+with core's moved_positions, and track positions are taken from the flights rows of the same tick."""
 
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from vatstats_assets.core.snapshot_rows import FlightRow, PositionRow, moved_positions
+from vatstats_assets.core.snapshot_rows import FlightRow, moved_positions, position_of
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.partitions import ensure_partitions
 from vatstats_assets.storage.tables import FLIGHT_POSITIONS, FLIGHTS
@@ -26,37 +27,68 @@ CASES = {
 }
 
 
-def flight(cid: int, callsign: str, latitude: float, longitude: float, altitude: int, groundspeed: int) -> FlightRow:
+def flight(cid: int, callsign: str, latitude: float, longitude: float, altitude: int, groundspeed: int,
+           seen: datetime = STORED_AT) -> FlightRow:
     return FlightRow(cid, callsign, LOGON, None, None, None, None, latitude, longitude, altitude, groundspeed, 0,
-                     None, None, *(None,) * 14, STORED_AT, LOGON, STORED_AT, altitude)
+                     None, None, *(None,) * 14, seen, LOGON, seen, altitude, seen)
 
 
-def position(cid: int, callsign: str, latitude: float, longitude: float, altitude: int, groundspeed: int) -> PositionRow:
-    return PositionRow(cid, callsign, LOGON, NOW, latitude, longitude, altitude, groundspeed, 0)
+def write_tick(conn: sa.Connection, flights: list[FlightRow]) -> bulk.WriteCounts:
+    """A tick's flights upsert, then its positions taken from the flights' stage (as ingestion does)."""
+    bulk.upsert(conn, FLIGHTS, bulk.TableRows(FLIGHTS.columns, flights))
+    return bulk.append(conn, FLIGHT_POSITIONS, bulk.StagedRows(FLIGHTS.name, len(flights)))
+
+
+def stored_positions(conn: sa.Connection) -> list[tuple[str, datetime]]:
+    return conn.execute(sa.text(
+        "SELECT callsign, observed_at FROM vatstats.flight_positions ORDER BY callsign, observed_at")).all()
 
 
 def test_postgresql_and_python_keep_the_same_positions(engine: sa.Engine) -> None:
     stored = {cid: (callsign, before) for cid, (callsign, (before, _)) in enumerate(CASES.items()) if before}
-    positions = [position(cid, callsign, *after) for cid, (callsign, (_, after)) in enumerate(CASES.items())]
+    now = [flight(cid, callsign, *after, seen=NOW) for cid, (callsign, (_, after)) in enumerate(CASES.items())]
     with engine.begin() as conn:
         ensure_partitions(conn, NOW.date(), NOW.date(), [FLIGHT_POSITIONS.name])
         bulk.upsert(conn, FLIGHTS, bulk.TableRows(FLIGHTS.columns, [flight(cid, c, *b) for cid, (c, b) in stored.items()]))
     with engine.begin() as conn:
-        counts = bulk.append(conn, FLIGHT_POSITIONS, bulk.TableRows(FLIGHT_POSITIONS.columns, positions))
-        kept_by_postgresql = set(conn.execute(sa.text("SELECT callsign FROM vatstats.flight_positions")).scalars())
+        counts = write_tick(conn, now)
+        kept_by_postgresql = {callsign for callsign, _ in stored_positions(conn)}
 
     last_stored = {(cid, callsign, LOGON): before for cid, (callsign, before) in stored.items()}
-    kept_by_python = {row.callsign for row in moved_positions(positions, last_stored)}
+    kept_by_python = {row.callsign for row in moved_positions([position_of(f) for f in now], last_stored)}
     assert kept_by_postgresql == kept_by_python == {"HOVER", "TAXI", "ROLLS", "NUDGED", "NEW"}
     assert (counts.inserted, counts.unchanged) == (5, 3)
 
 
-def test_positions_written_after_their_own_ticks_flights_are_all_kept(engine: sa.Engine) -> None:
-    """Out of order (flights of this tick already stored), nothing is judged parked, so nothing is lost."""
-    parked = flight(1, "PARKED", -33.9, 151.2, 21, 0)._replace(last_seen=NOW)
+def test_a_parked_aircraft_is_stored_once_until_it_moves_and_moved_at_says_when(engine: sa.Engine) -> None:
+    ticks = [STORED_AT + timedelta(seconds=15 * i) for i in range(4)]
+    where = [(-33.9, 151.2, 21, 0), (-33.9, 151.2, 21, 0), (-33.9, 151.2, 40, 0), (-33.9001, 151.2, 21, 8)]
+    with engine.begin() as conn:
+        ensure_partitions(conn, STORED_AT.date(), STORED_AT.date(), [FLIGHT_POSITIONS.name])
+    for at, position in zip(ticks, where, strict=True):
+        with engine.begin() as conn:
+            write_tick(conn, [flight(1, "PARKED", *position, seen=at)])
+    with engine.connect() as conn:
+        assert stored_positions(conn) == [("PARKED", ticks[0]), ("PARKED", ticks[3])]
+        assert conn.execute(sa.text("SELECT moved_at FROM vatstats.flights")).scalar_one() == ticks[3]
+
+
+def test_positions_of_a_snapshot_older_than_the_stored_flight_are_all_kept(engine: sa.Engine) -> None:
+    """A late replay of an older snapshot is not judged against a newer position: nothing is lost."""
     with engine.begin() as conn:
         ensure_partitions(conn, NOW.date(), NOW.date(), [FLIGHT_POSITIONS.name])
-        bulk.upsert(conn, FLIGHTS, bulk.TableRows(FLIGHTS.columns, [parked]))
-        counts = bulk.append(conn, FLIGHT_POSITIONS, bulk.TableRows(
-            FLIGHT_POSITIONS.columns, [position(1, "PARKED", -33.9, 151.2, 21, 0)]))
+        write_tick(conn, [flight(1, "PARKED", -33.9, 151.2, 21, 0, seen=NOW)])
+    with engine.begin() as conn:
+        counts = write_tick(conn, [flight(1, "PARKED", -33.9, 151.2, 21, 0, seen=STORED_AT)])
+        assert stored_positions(conn) == [("PARKED", STORED_AT), ("PARKED", NOW)]
     assert counts.inserted == 1
+
+
+def test_the_same_tick_written_twice_stores_its_positions_once(engine: sa.Engine) -> None:
+    with engine.begin() as conn:
+        ensure_partitions(conn, NOW.date(), NOW.date(), [FLIGHT_POSITIONS.name])
+        write_tick(conn, [flight(1, "TAXI", -33.9, 151.2, 21, 12, seen=NOW)])
+    with engine.begin() as conn:
+        counts = write_tick(conn, [flight(1, "TAXI", -33.9, 151.2, 21, 12, seen=NOW)])
+        assert stored_positions(conn) == [("TAXI", NOW)]
+    assert (counts.inserted, counts.unchanged) == (0, 1)

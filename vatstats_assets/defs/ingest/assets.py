@@ -141,5 +141,5 @@ def ingest_snapshot(context: dg.AssetExecutionContext, config: IngestConfig, fee
         },
         "flight_positions": {"positions_seen": len(tick.tables["flight_positions"])},
     }
-    for name in INGEST_WRITES:  # in writing order: track positions before the flights they compare with
+    for name in INGEST_WRITES:  # in writing order: track positions after the flights they are taken from
         yield dg.Output(tick.tables[name], output_name=name, metadata={**common, **extra.get(name, {})})
