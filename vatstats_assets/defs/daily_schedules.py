@@ -6,13 +6,11 @@ from datetime import timedelta
 
 import dagster as dg
 
-from vatstats_assets.defs.partitions import DAILY_PARTITIONS
-
 daily_statistics_job = dg.define_asset_job(
     name="daily_statistics_job",
     # The daily assets only (the unpartitioned network_status asset lives in group "status").
+    # Daily partitioned (DAILY_PARTITIONS): Dagster takes the partitioning from these assets.
     selection=dg.AssetSelection.groups("movements", "summaries"),
-    partitions_def=DAILY_PARTITIONS,
     executor_def=dg.in_process_executor,
     description="Movements, then the summaries that read them, for one UTC day.",
 )
