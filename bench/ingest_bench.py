@@ -196,7 +196,7 @@ def copy_floor_ms(engine: sa.Engine, tick: PreparedTick) -> float:
     started = time.perf_counter()
     with engine.begin() as conn:
         for name, (_, spec) in INGEST_WRITES.items():
-            bulk.copy_rows(conn, spec.qualified, spec.columns, rows[name])
+            bulk.copy_rows(conn, spec.qualified, spec.columns, rows[name], spec.copy_types)
     return _ms_since(started)
 
 

@@ -13,6 +13,7 @@ No statement is issued per row, and every identifier comes from a TableSpec cons
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +23,7 @@ import pandas as pd
 import psycopg2
 import sqlalchemy as sa
 
+from vatstats_assets.storage.copy_binary import copy_binary
 from vatstats_assets.storage.copy_format import CopyStream
 from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.sql_files import query
@@ -97,15 +99,22 @@ def frame_rows(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple[Any, .
     return list(ordered.astype(object).where(ordered.notna(), None).itertuples(index=False, name=None))
 
 
-def copy_rows(conn: sa.Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
-    """COPY rows into `table` (a trusted identifier) in the connection's transaction."""
+def copy_rows(
+    conn: sa.Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+    types: Sequence[str] | None = None,
+) -> int:
+    """COPY rows into `table` (a trusted identifier) in the connection's transaction: in binary
+    when the columns' `types` are given (TableSpec.copy_types), else as text."""
     if not rows:
         return 0
-    column_list = ", ".join(columns)
-    stream = CopyStream(rows)
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     with collector_paused(), conn.connection.cursor() as cursor:
+        if types is not None:
+            cursor.copy_expert(statement + " (FORMAT binary)", io.BytesIO(copy_binary(rows, types)))
+            return len(rows)
+        stream = CopyStream(rows)
         try:
-            cursor.copy_expert(f"COPY {table} ({column_list}) FROM STDIN", stream)
+            cursor.copy_expert(statement, stream)
         except psycopg2.Error:
             if stream.error is not None:  # e.g. a NUL in a text: say that, not "COPY failed"
                 raise stream.error from None
@@ -164,7 +173,7 @@ def upsert(conn: sa.Connection, spec: TableSpec, data: Rows) -> WriteCounts:
     if not rows:
         return WriteCounts()
     stage = _stage_table(conn, spec)
-    copy_rows(conn, stage, spec.columns, rows)
+    copy_rows(conn, stage, spec.columns, rows, spec.copy_types)
     written, existing = conn.exec_driver_sql(upsert_sql(spec, stage)).one()
     inserted = len(rows) - existing
     updated = written - inserted
@@ -175,7 +184,7 @@ def append(conn: sa.Connection, spec: TableSpec, data: Rows | StagedRows) -> Wri
     if isinstance(data, StagedRows):
         return append_staged(conn, spec, data)
     rows = rows_in_order(data, spec.columns)
-    return WriteCounts(inserted=copy_rows(conn, spec.qualified, spec.columns, rows))
+    return WriteCounts(inserted=copy_rows(conn, spec.qualified, spec.columns, rows, spec.copy_types))
 
 
 def append_staged(conn: sa.Connection, spec: TableSpec, staged: StagedRows) -> WriteCounts:
@@ -204,7 +213,7 @@ def replace_window(
     deleted = conn.execute(
         sa.text(f"DELETE FROM {spec.qualified} WHERE {col} >= :start AND {col} < :end"), bounds
     ).rowcount
-    copy_rows(conn, spec.qualified, spec.columns, rows)
+    copy_rows(conn, spec.qualified, spec.columns, rows, spec.copy_types)
     return WriteCounts(inserted=len(rows), deleted=deleted)
 
 

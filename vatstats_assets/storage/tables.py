@@ -33,6 +33,9 @@ class TableSpec:
     # the sql/queries file that inserts them. Rows handed over as a DataFrame or TableRows are
     # COPYed in as they are.
     append_query: str | None = None
+    # The columns' PostgreSQL types, for a table COPYed in binary (storage/copy_binary.py): worth it
+    # where a large bytea would otherwise be hex-encoded. None: COPY text.
+    copy_types: tuple[str, ...] | None = None
 
     @property
     def qualified(self) -> str:
@@ -53,6 +56,8 @@ FEED_SNAPSHOTS = TableSpec(
     key=("update_timestamp",),
     window_column="update_timestamp",
     day_partitioned=True,
+    # The compressed body is ~600 KB a tick: in binary it is sent as it is, not spelled in hex.
+    copy_types=("timestamptz", "timestamptz", "text", "bytea", "text") + ("integer",) * 10 + ("text",),
 )
 
 FLIGHTS = TableSpec(
