@@ -53,6 +53,7 @@ from vatstats_assets.storage.ingest import (
     prepare_tick,
     write_tick,
 )
+from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.partitions import ensure_partitions
 from vatstats_assets.storage.raw_body import ENCODING, compress_raw
 from vatstats_assets.storage.server import PostgresServer
@@ -175,14 +176,16 @@ def _ms_since(started: float) -> float:
 
 
 def ingest_vatstats(engine: sa.Engine, body: bytes) -> TickTiming:
+    """One tick as the ingest asset runs it, the cycle collector paused across it likewise."""
     started = time.perf_counter()
-    snapshot, compressed = parse_and_compress(body, store_names=True)
-    parsed = time.perf_counter()
-    ensure_tick_partitions(engine, snapshot.update_timestamp.date())
-    tick = prepare_tick(snapshot, body, source="bench", fetched_at=FETCHED_AT, region=GLOBAL,
-                        store_names=True, compressed=compressed)
-    prepared = time.perf_counter()
-    counts = write_tick(engine, tick)
+    with collector_paused():
+        snapshot, compressed = parse_and_compress(body, store_names=True)
+        parsed = time.perf_counter()
+        ensure_tick_partitions(engine, snapshot.update_timestamp.date())
+        tick = prepare_tick(snapshot, body, source="bench", fetched_at=FETCHED_AT, region=GLOBAL,
+                            store_names=True, compressed=compressed)
+        prepared = time.perf_counter()
+        counts = write_tick(engine, tick)
     return TickTiming((parsed - started) * 1000, (prepared - parsed) * 1000, _ms_since(prepared), tick, counts)
 
 

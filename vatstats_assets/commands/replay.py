@@ -19,6 +19,7 @@ from vatstats_assets.commands.common import CommandError, load_settings, open_wa
 from vatstats_assets.core.feed import FeedFormatError, peek_update_timestamp
 from vatstats_assets.core.region import region as region_named
 from vatstats_assets.settings import REGIONS
+from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.ingest import (
     TICK_PARTITIONED_TABLES,
     parse_and_compress,
@@ -94,22 +95,23 @@ def run(args: argparse.Namespace) -> int:
                 ensure_partitions(conn, snapshots[0].update_timestamp.date(),
                                   snapshots[-1].update_timestamp.date(), TICK_PARTITIONED_TABLES)
         for saved in tqdm(snapshots, desc="replay", unit="snapshot", disable=args.quiet, file=sys.stderr):
-            try:
-                body = read_body(saved.path)
-                snapshot, compressed = parse_and_compress(body, store_names=settings.store_names)
-            except FeedFormatError as error:
-                refused.append((saved.path, str(error)))
-                print(f"vatstats: skipped {saved.path.name}: {error}", file=sys.stderr)
-                continue
-            with engine.connect() as conn:
-                if stored_state(conn, snapshot.update_timestamp).already_stored:
-                    already += 1
+            with collector_paused():  # for the whole tick, as live ingestion (storage/gc_pause.py)
+                try:
+                    body = read_body(saved.path)
+                    snapshot, compressed = parse_and_compress(body, store_names=settings.store_names)
+                except FeedFormatError as error:
+                    refused.append((saved.path, str(error)))
+                    print(f"vatstats: skipped {saved.path.name}: {error}", file=sys.stderr)
                     continue
-            tick = prepare_tick(snapshot, body, source=f"replay:{saved.path.name}",
-                                fetched_at=datetime.now(UTC), region=region_named(region_name),
-                                store_names=settings.store_names, compressed=compressed)
-            write_tick(engine, tick)
-            ingested += 1
+                with engine.connect() as conn:
+                    if stored_state(conn, snapshot.update_timestamp).already_stored:
+                        already += 1
+                        continue
+                tick = prepare_tick(snapshot, body, source=f"replay:{saved.path.name}",
+                                    fetched_at=datetime.now(UTC), region=region_named(region_name),
+                                    store_names=settings.store_names, compressed=compressed)
+                write_tick(engine, tick)
+                ingested += 1
     print(f"replayed {ingested} snapshots ({already} already stored, {len(refused)} files skipped) "
           f"in region {region_name}")
     return 1 if refused else 0

@@ -12,6 +12,7 @@ from vatstats_assets.core.region import region as region_named
 from vatstats_assets.defs.io_manager import write_metadata
 from vatstats_assets.defs.resources import FeedResource, WarehouseResource
 from vatstats_assets.feed_client import FeedRateLimited, FeedUnavailable
+from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.ingest import (
     INGEST_WRITES,
     ensure_tick_partitions,
@@ -84,6 +85,14 @@ def _spec(name: str) -> dg.AssetOut:
 )
 def ingest_snapshot(context: dg.AssetExecutionContext, config: IngestConfig, feed: FeedResource,
                     warehouse: WarehouseResource):
+    # The cycle collector stays off for the whole tick, the IO manager's writes included (they run
+    # while this generator waits at a yield): see storage/gc_pause.py.
+    with collector_paused():
+        yield from _ingest(context, config, feed, warehouse)
+
+
+def _ingest(context: dg.AssetExecutionContext, config: IngestConfig, feed: FeedResource,
+            warehouse: WarehouseResource):
     started = time.perf_counter()
     try:
         with feed.client() as client:
