@@ -33,7 +33,7 @@ def flight(cid: int, callsign: str, latitude: float, longitude: float, altitude:
                      None, None, *(None,) * 14, seen, LOGON, seen, altitude, seen)
 
 
-def write_tick(conn: sa.Connection, flights: list[FlightRow]) -> bulk.WriteCounts:
+def write_flights_and_track(conn: sa.Connection, flights: list[FlightRow]) -> bulk.WriteCounts:
     """A tick's flights upsert, then its positions taken from the flights' stage (as ingestion does)."""
     bulk.upsert(conn, FLIGHTS, bulk.TableRows(FLIGHTS.columns, flights))
     return bulk.append(conn, FLIGHT_POSITIONS, bulk.StagedRows(FLIGHTS.name, len(flights)))
@@ -51,7 +51,7 @@ def test_postgresql_and_python_keep_the_same_positions(engine: sa.Engine) -> Non
         ensure_partitions(conn, NOW.date(), NOW.date(), [FLIGHT_POSITIONS.name])
         bulk.upsert(conn, FLIGHTS, bulk.TableRows(FLIGHTS.columns, [flight(cid, c, *b) for cid, (c, b) in stored.items()]))
     with engine.begin() as conn:
-        counts = write_tick(conn, now)
+        counts = write_flights_and_track(conn, now)
         kept_by_postgresql = {callsign for callsign, _ in stored_positions(conn)}
 
     last_stored = {(cid, callsign, LOGON): before for cid, (callsign, before) in stored.items()}
@@ -67,7 +67,7 @@ def test_a_parked_aircraft_is_stored_once_until_it_moves_and_moved_at_says_when(
         ensure_partitions(conn, STORED_AT.date(), STORED_AT.date(), [FLIGHT_POSITIONS.name])
     for at, position in zip(ticks, where, strict=True):
         with engine.begin() as conn:
-            write_tick(conn, [flight(1, "PARKED", *position, seen=at)])
+            write_flights_and_track(conn, [flight(1, "PARKED", *position, seen=at)])
     with engine.connect() as conn:
         assert stored_positions(conn) == [("PARKED", ticks[0]), ("PARKED", ticks[3])]
         assert conn.execute(sa.text("SELECT moved_at FROM vatstats.flights")).scalar_one() == ticks[3]
@@ -77,9 +77,9 @@ def test_positions_of_a_snapshot_older_than_the_stored_flight_are_all_kept(engin
     """A late replay of an older snapshot is not judged against a newer position: nothing is lost."""
     with engine.begin() as conn:
         ensure_partitions(conn, NOW.date(), NOW.date(), [FLIGHT_POSITIONS.name])
-        write_tick(conn, [flight(1, "PARKED", -33.9, 151.2, 21, 0, seen=NOW)])
+        write_flights_and_track(conn, [flight(1, "PARKED", -33.9, 151.2, 21, 0, seen=NOW)])
     with engine.begin() as conn:
-        counts = write_tick(conn, [flight(1, "PARKED", -33.9, 151.2, 21, 0, seen=STORED_AT)])
+        counts = write_flights_and_track(conn, [flight(1, "PARKED", -33.9, 151.2, 21, 0, seen=STORED_AT)])
         assert stored_positions(conn) == [("PARKED", STORED_AT), ("PARKED", NOW)]
     assert counts.inserted == 1
 
@@ -87,8 +87,8 @@ def test_positions_of_a_snapshot_older_than_the_stored_flight_are_all_kept(engin
 def test_the_same_tick_written_twice_stores_its_positions_once(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         ensure_partitions(conn, NOW.date(), NOW.date(), [FLIGHT_POSITIONS.name])
-        write_tick(conn, [flight(1, "TAXI", -33.9, 151.2, 21, 12, seen=NOW)])
+        write_flights_and_track(conn, [flight(1, "TAXI", -33.9, 151.2, 21, 12, seen=NOW)])
     with engine.begin() as conn:
-        counts = write_tick(conn, [flight(1, "TAXI", -33.9, 151.2, 21, 12, seen=NOW)])
+        counts = write_flights_and_track(conn, [flight(1, "TAXI", -33.9, 151.2, 21, 12, seen=NOW)])
         assert stored_positions(conn) == [("TAXI", NOW)]
     assert (counts.inserted, counts.unchanged) == (0, 1)
