@@ -2,9 +2,11 @@
 -- in the ON CONFLICT DO UPDATE; t = the stored row, EXCLUDED = this snapshot's).
 -- A parked aircraft reports the same coordinates every 15 s for hours; its track rows would be
 -- mostly repeats telling movement detection nothing. moved_at keeps the moment its position last
--- changed, and append_moved_positions.sql stores a track row only for that moment. The rule is
--- core/snapshot_rows.py's moved_positions (vatstats_tests/storage/test_moved_positions.py checks
--- that both agree):
+-- changed, and append_moved_positions.sql stores a track row only for that moment. The new
+-- position is compared with the stored flights row (t), the connection's position in the snapshot
+-- before, whether that one became a track row or not. The rule is core/snapshot_rows.py's
+-- moved_positions (vatstats_tests/storage/test_moved_positions.py checks that both agree, over
+-- single ticks and over many):
 --   not moved = same latitude, longitude, altitude and groundspeed, or standing still (0 kt now
 --               and before) at the same coordinates with the altitude within :parked_altitude_jitter_ft.
 -- A snapshot no newer than the stored one moves nothing.

@@ -18,7 +18,7 @@ Key = tuple[int, str, datetime]
 
 
 def connections_from_snapshots(documents: Iterable[dict], region: Region) -> list[Connection]:
-    last_stored: dict[Key, tuple[float, float, int, int]] = {}
+    previous: dict[Key, tuple[float, float, int, int]] = {}  # as the flights rows hold it
     points: dict[Key, list[TrackPoint]] = {}
     plans: dict[Key, tuple[str | None, str | None, str | None]] = {}
     for document in documents:
@@ -27,12 +27,15 @@ def connections_from_snapshots(documents: Iterable[dict], region: Region) -> lis
             plans[(flight.cid, flight.callsign, flight.logon_time)] = (
                 flight.aircraft_type, flight.departure, flight.arrival,
             )
-        for row in moved_positions(rows.positions, last_stored):
-            key = (row.cid, row.callsign, row.logon_time)
-            last_stored[key] = (row.latitude, row.longitude, row.altitude_ft, row.groundspeed_kt)
-            points.setdefault(key, []).append(TrackPoint(
+        positions = rows.positions
+        for row in moved_positions(positions, previous):
+            points.setdefault((row.cid, row.callsign, row.logon_time), []).append(TrackPoint(
                 row.observed_at, row.latitude, row.longitude, row.altitude_ft, row.groundspeed_kt,
             ))
+        for row in positions:  # every position seen, stored or not, as the flights upsert keeps it
+            previous[(row.cid, row.callsign, row.logon_time)] = (
+                row.latitude, row.longitude, row.altitude_ft, row.groundspeed_kt,
+            )
     return [
         Connection(key[0], key[1], key[2], *plans[key], tuple(track))
         for key, track in points.items()

@@ -229,19 +229,21 @@ def _unchanged(current: tuple, stored: tuple | None) -> bool:
 
 
 def moved_positions(
-    positions: Iterable[PositionRow], last_stored: Mapping[PositionKey, tuple[float, float, int, int]]
+    positions: Iterable[PositionRow], previous: Mapping[PositionKey, tuple[float, float, int, int]]
 ) -> list[PositionRow]:
     """Positions worth storing: those whose connection is new or whose position changed.
 
-    A parked aircraft reports the same coordinates every 15 s for hours; storing each repeat
-    would make it most of the track table while telling movement detection nothing. Ingestion
-    applies the same rule inside PostgreSQL (sql/queries/flights_moved_at.sql); this one
+    `previous` holds each connection's position in the snapshot before (latitude, longitude,
+    altitude, groundspeed), as its flights row does; the caller keeps it for every position seen,
+    stored or not. A parked aircraft reports the same coordinates every 15 s for hours; storing
+    each repeat would make it most of the track table while telling movement detection nothing.
+    Ingestion applies the same rule inside PostgreSQL (sql/queries/flights_moved_at.sql); this one
     serves the simulated tracks that detection is scored on.
     """
     kept = []
     for row in positions:
         key = (row.cid, row.callsign, row.logon_time)
         current = (row.latitude, row.longitude, row.altitude_ft, row.groundspeed_kt)
-        if not _unchanged(current, last_stored.get(key)):
+        if not _unchanged(current, previous.get(key)):
             kept.append(row)
     return kept

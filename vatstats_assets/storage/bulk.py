@@ -139,14 +139,16 @@ def _stage_table(conn: sa.Connection, spec: TableSpec) -> str:
 def upsert_sql(spec: TableSpec, stage: str) -> str:
     """One statement: merge the stage into the table; returns (rows written, rows already stored).
 
-    Only rows whose values differ are rewritten (IS DISTINCT FROM), so an unchanged row costs a
-    comparison, not a new row version.
+    Only rows the merge would change are rewritten: the stored values are compared (IS DISTINCT
+    FROM) with what the SET would make of them, so an unchanged row, or a snapshot written again,
+    costs a comparison, not a new row version.
     """
     columns = ", ".join(spec.columns)
     key = ", ".join(spec.key)
-    assignments = ", ".join(f"{c} = {spec.merge.get(c, 'EXCLUDED.' + c)}" for c in spec.updatable)
+    merged = {c: spec.merge.get(c, f"EXCLUDED.{c}") for c in spec.updatable}
+    assignments = ", ".join(f"{c} = {value}" for c, value in merged.items())
     stored = ", ".join(f"t.{c}" for c in spec.updatable)
-    incoming = ", ".join(f"EXCLUDED.{c}" for c in spec.updatable)
+    incoming = ", ".join(merged.values())
     merge = (
         f"INSERT INTO {spec.qualified} AS t ({columns}) SELECT {columns} FROM {stage}"
         f" ON CONFLICT ({key}) DO UPDATE SET {assignments}"
@@ -189,11 +191,12 @@ def append(conn: sa.Connection, spec: TableSpec, data: Rows | StagedRows) -> Wri
 
 def append_staged(conn: sa.Connection, spec: TableSpec, staged: StagedRows) -> WriteCounts:
     """Run the spec's append query over the rows `staged.source`'s upsert left in its stage."""
-    if spec.append_query is None:
-        raise ValueError(f"{spec.qualified} has no append query to take rows from stage_{staged.source}")
+    statement = query(spec.append_query) if spec.append_query else ""
+    if f"stage_{staged.source}" not in statement:
+        raise ValueError(f"{spec.qualified} has no append query that takes rows from stage_{staged.source}")
     if not staged.count:
         return WriteCounts()
-    inserted = conn.execute(sa.text(query(spec.append_query))).rowcount
+    inserted = conn.execute(sa.text(statement)).rowcount
     return WriteCounts(inserted=inserted, unchanged=staged.count - inserted)
 
 

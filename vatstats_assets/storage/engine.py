@@ -17,5 +17,6 @@ def create_warehouse_engine(url: str) -> sa.Engine:
         pool_size=POOL_SIZE,
         max_overflow=MAX_OVERFLOW,
         pool_recycle=1800,
-        connect_args={"application_name": "vatstats", "connect_timeout": 5},
+        # UTF-8 whatever the server's default: binary COPY sends text as UTF-8 bytes (copy_binary.py).
+        connect_args={"application_name": "vatstats", "connect_timeout": 5, "client_encoding": "utf8"},
     )

@@ -19,6 +19,8 @@ def expression(name: str, **constants: int) -> str:
     `:constant` replaced by its integer (for statements that take no bound parameters)."""
     lines = [line for line in query(name).splitlines() if not line.lstrip().startswith("--")]
     text = "\n".join(lines).strip()
+    if "--" in text:  # the expression is spliced into a longer statement: a comment would cut it
+        raise ValueError(f"sql/queries/{name}.sql: an expression may hold comments on lines of their own only")
     for constant, value in constants.items():
         text = text.replace(f":{constant}", str(int(value)))
     return text

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from vatstats_assets.defs.io_manager import WarehouseIOManager, write_metadata
 from vatstats_assets.defs.resources import WarehouseResource
+from vatstats_assets.storage import bulk
 from vatstats_assets.storage.tables import CONTROLLER_SUMMARIES, MOVEMENT_SUMMARIES
 
 DAYS = dg.DailyPartitionsDefinition(start_date="2026-11-01", timezone="UTC")
@@ -78,3 +79,20 @@ def test_unpartitioned_asset_reports_table_rows_and_no_partition_count(engine, d
     metadata = materialised_metadata(database_url, controller_day)
     assert metadata["dagster/row_count"].value == 2
     assert "dagster/partition_row_count" not in metadata
+
+
+@dg.asset(io_manager_key="warehouse_io_manager",
+          metadata=write_metadata("upsert", CONTROLLER_SUMMARIES.qualified))
+def staged_controller_day() -> bulk.StagedRows:
+    return bulk.StagedRows("flights", 1)
+
+
+def test_staged_rows_given_to_an_upsert_are_refused_with_a_reason(database_url) -> None:
+    warehouse = WarehouseResource(database_url=database_url)
+    result = dg.materialize(
+        [staged_controller_day], raise_on_error=False,
+        resources={"warehouse": warehouse, "warehouse_io_manager": WarehouseIOManager(warehouse=warehouse)},
+    )
+    assert not result.success
+    failure = next(event for event in result.all_events if event.is_step_failure)
+    assert "returned StagedRows, which can only be appended" in failure.step_failure_data.error.to_string()

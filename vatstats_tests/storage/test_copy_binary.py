@@ -1,6 +1,6 @@
 """Binary COPY (the raw snapshot's rows): values PostgreSQL reads back exactly, clear refusals."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -56,3 +56,13 @@ def test_each_table_copied_in_binary_declares_the_types_the_catalog_has(engine: 
         for spec in binary_specs:
             catalog = {column.name: column.type for column in table_catalog(conn, spec.qualified).columns}
             assert [CATALOG_TYPES[t] for t in spec.copy_types] == [catalog[c] for c in spec.columns], spec.name
+
+
+def test_a_timestamp_with_another_offset_is_stored_as_the_same_moment(engine: sa.Engine) -> None:
+    sydney = datetime(2026, 11, 20, 17, 0, tzinfo=timezone(timedelta(hours=11)))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TEMP TABLE binary_moments (at timestamptz) ON COMMIT DROP")
+        bulk.copy_rows(conn, "binary_moments", ("at",), [(sydney,)], ("timestamptz",))
+        stored = conn.exec_driver_sql("SELECT at FROM binary_moments").scalar_one()
+    assert stored == datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+

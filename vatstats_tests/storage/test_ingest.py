@@ -63,6 +63,18 @@ def test_ingesting_the_same_snapshot_again_changes_nothing(engine: sa.Engine, da
     assert table_counts(engine)["flight_positions"] == len(snapshot.pilots)
 
 
+def test_a_later_snapshot_written_again_rewrites_no_row(engine: sa.Engine) -> None:
+    """Ticks A, B, then B again: B's rows match what is stored, first seen and moved_at included,
+    so nothing gets a new row version and every row counts as unchanged."""
+    first, second = (orjson.dumps(document) for _, document in generate_snapshots(SIM_START, 30 / 3600, 300, 7))
+    ingest(engine, first)
+    ingest(engine, second)
+    counts = ingest(engine, second)
+    assert counts["flights"].written == 0 and counts["flights"].unchanged == len(parse_snapshot(second).pilots)
+    assert counts["atc_positions"].written == 0
+    assert counts["flight_positions"].inserted == 0
+
+
 def test_vatpac_region_keeps_only_australian_and_pacific_traffic(engine: sa.Engine) -> None:
     ingest(engine, load_fixture_bytes("2021-07-20"), region_name="vatpac")
     with engine.connect() as conn:

@@ -3,6 +3,7 @@ with core's moved_positions, and track positions are taken from the flights rows
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from vatstats_assets.core.snapshot_rows import FlightRow, moved_positions, position_of
@@ -92,3 +93,29 @@ def test_the_same_tick_written_twice_stores_its_positions_once(engine: sa.Engine
         counts = write_flights_and_track(conn, [flight(1, "TAXI", -33.9, 151.2, 21, 12, seen=NOW)])
         assert stored_positions(conn) == [("TAXI", NOW)]
     assert (counts.inserted, counts.unchanged) == (0, 1)
+
+
+def test_postgresql_and_the_simulated_tracks_agree_over_many_ticks_of_altitude_drift(engine: sa.Engine) -> None:
+    """A parked aircraft whose reported altitude creeps up within the jitter band tick after tick:
+    both sides compare with the position of the tick before, so both store the same points."""
+    ticks = [STORED_AT + timedelta(seconds=15 * i) for i in range(6)]
+    altitudes = [21, 61, 101, 141, 181, 181]
+    with engine.begin() as conn:
+        ensure_partitions(conn, STORED_AT.date(), STORED_AT.date(), [FLIGHT_POSITIONS.name])
+    for at, altitude in zip(ticks, altitudes, strict=True):
+        with engine.begin() as conn:
+            write_flights_and_track(conn, [flight(1, "DRIFT", -33.9, 151.2, altitude, 0, seen=at)])
+    with engine.connect() as conn:
+        kept_by_postgresql = [at for _, at in stored_positions(conn)]
+
+    kept_by_python, previous = [], {}
+    for at, altitude in zip(ticks, altitudes, strict=True):
+        position = position_of(flight(1, "DRIFT", -33.9, 151.2, altitude, 0, seen=at))
+        kept_by_python += [row.observed_at for row in moved_positions([position], previous)]
+        previous[(1, "DRIFT", LOGON)] = (position.latitude, position.longitude, position.altitude_ft, 0)
+    assert kept_by_postgresql == kept_by_python == [ticks[0]]
+
+
+def test_staged_rows_need_an_append_query_that_reads_their_stage(engine: sa.Engine) -> None:
+    with engine.begin() as conn, pytest.raises(ValueError, match="no append query that takes rows from stage_atc"):
+        bulk.append(conn, FLIGHT_POSITIONS, bulk.StagedRows("atc", 3))
