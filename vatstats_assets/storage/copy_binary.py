@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from vatstats_assets.storage.copy_format import UnstorableValue
+from vatstats_assets.storage.copy_format import UnstorableValue, refuse_nul
 
 _SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)  # no flags, no header extension
 _TRAILER = struct.pack("!h", -1)
@@ -36,7 +36,7 @@ def _timestamptz(value: datetime) -> bytes:
 
 def _text(value: str) -> bytes:
     if "\x00" in value:
-        raise UnstorableValue("text contains a NUL character, which PostgreSQL cannot store")
+        refuse_nul()
     encoded = value.encode()
     return _LENGTH.pack(len(encoded)) + encoded
 
@@ -57,7 +57,6 @@ _ENCODERS: dict[str, Callable[[Any], bytes]] = {
     "bytea": _bytea,
     "integer": _int4,
 }
-COPY_TYPES = tuple(_ENCODERS)  # the column types this module can write
 
 
 def copy_binary(rows: Sequence[Sequence[Any]], types: Sequence[str]) -> bytes:

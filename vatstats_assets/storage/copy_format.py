@@ -25,7 +25,8 @@ class UnstorableValue(ValueError):
     """A value PostgreSQL text cannot hold (a NUL character)."""
 
 
-def _refuse_nul() -> None:
+def refuse_nul() -> None:
+    """Raise the one error for a NUL in a text, whichever COPY format was writing it."""
     raise UnstorableValue("text contains a NUL character, which PostgreSQL cannot store")
 
 
@@ -36,7 +37,7 @@ def _field(value: Any) -> str:
     kind = type(value)
     if kind is str:
         if "\x00" in value:
-            _refuse_nul()
+            refuse_nul()
         return value.translate(_ESCAPES)
     if kind is bool:
         return "t" if value else "f"
@@ -57,7 +58,7 @@ def _text_column(values: Sequence[str | None]) -> list[str]:
     present = [v for v in values if v is not None] if None in values else values
     joined = "".join(present)
     if "\x00" in joined:
-        _refuse_nul()
+        refuse_nul()
     if any(character in joined for character in _ESCAPED):
         return [NULL if v is None else v.translate(_ESCAPES) for v in values]
     return [NULL if v is None else v for v in values]
