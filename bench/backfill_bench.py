@@ -30,7 +30,8 @@ import sqlalchemy as sa
 
 from bench.dagster_runs import dagster_instance, materializations, run_times
 from bench.figures import figure
-from bench.warehouse import drop_database, throwaway_database
+from bench.warehouse import throwaway_database
+from vatstats_assets.storage.server import drop_database
 from vatstats_assets.storage.server import PostgresServer
 
 NAME = "backfill"

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from vatstats_assets.settings import Settings
 from vatstats_assets.storage.engine import create_warehouse_engine
 from vatstats_assets.storage.migrations import migrate
-from vatstats_assets.storage.server import PostgresServer, ensure_database, open_server
+from vatstats_assets.storage.server import PostgresServer, drop_database, ensure_database, open_server
 
 # Tables every ingest benchmark empties between variants (partitioned parents truncate their partitions).
 INGEST_TABLES = ("feed_snapshots", "flights", "atc_positions", "flight_positions")
@@ -45,16 +45,6 @@ class ThrowawayDatabase:
     def truncate(self, tables: tuple[str, ...] = INGEST_TABLES) -> None:
         with self.engine.begin() as conn:
             conn.exec_driver_sql("TRUNCATE " + ", ".join(f"vatstats.{t}" for t in tables))
-
-
-def drop_database(server: PostgresServer, name: str) -> None:
-    admin = sa.create_engine(server.url_for("postgres"), isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
-    try:
-        with admin.connect() as conn:
-            quoted = admin.dialect.identifier_preparer.quote(name)
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
-    finally:
-        admin.dispose()
 
 
 @contextmanager

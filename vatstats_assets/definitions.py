@@ -1,29 +1,20 @@
-"""The single Dagster entry point for vatstats (workspace.yaml and `dg` load this module)."""
+"""The single Dagster entry point for vatstats (workspace.yaml and `dg` load this module).
+
+Each domain declares its own assets, checks, jobs, sensors and schedules beside its code
+(`defs/<domain>/definitions.py`); they are merged here once, with the settings deciding the
+partitions and the resources.
+"""
 
 import dagster as dg
 
-from vatstats_assets.defs.daily_schedules import daily_statistics_job, finalise_yesterday
-from vatstats_assets.defs.ingest.assets import ingest_snapshot
-from vatstats_assets.defs.ingest.jobs import ingest_job
-from vatstats_assets.defs.ingest.sensor import vatsim_feed_sensor
+from vatstats_assets.defs.automation import automation_sensor
+from vatstats_assets.defs.ingest.definitions import ingest_definitions
 from vatstats_assets.defs.io_manager import WarehouseIOManager
-from vatstats_assets.defs.maintenance.assets import day_partitions_ahead, warehouse_retention
-from vatstats_assets.defs.movements.assets import traffic_movements
-from vatstats_assets.defs.maintenance.schedules import (
-    daily_maintenance_schedule,
-    maintenance_job,
-    prune_dagster_history_job,
-    prune_dagster_history_schedule,
-)
+from vatstats_assets.defs.maintenance.definitions import maintenance_definitions
+from vatstats_assets.defs.movements.definitions import movements_definitions
+from vatstats_assets.defs.partitions import daily_partitions
 from vatstats_assets.defs.resources import resources_from_settings
-from vatstats_assets.defs.summaries.assets import (
-    controller_summaries,
-    flight_summaries,
-    movement_summaries,
-    network_daily_stats,
-)
-from vatstats_assets.defs.summaries.checks import SUMMARY_CHECKS
-from vatstats_assets.defs.summaries.status import network_status
+from vatstats_assets.defs.summaries.definitions import summaries_definitions
 from vatstats_assets.settings import Settings
 
 
@@ -33,19 +24,23 @@ def build_resources(settings: Settings) -> dict:
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
-    return dg.Definitions(
-        assets=[
-            ingest_snapshot, traffic_movements, movement_summaries, flight_summaries, controller_summaries,
-            network_daily_stats, network_status, day_partitions_ahead, warehouse_retention,
-        ],
-        asset_checks=SUMMARY_CHECKS,
-        jobs=[ingest_job, daily_statistics_job, maintenance_job, prune_dagster_history_job],
-        sensors=[vatsim_feed_sensor],
-        schedules=[finalise_yesterday, daily_maintenance_schedule, prune_dagster_history_schedule],
-        resources=build_resources(settings),
-        # Every job, the UI's "Materialize" and backfills included, runs its steps in the run
-        # worker's own process: a fresh process per step costs seconds against 0.1-2 s of work.
-        executor=dg.in_process_executor,
+    partitions = daily_partitions(settings)
+    domains = dg.Definitions.merge(
+        ingest_definitions(),
+        movements_definitions(partitions),
+        summaries_definitions(partitions),
+        maintenance_definitions(),
+    )
+    assets = [a for a in domains.assets or [] if isinstance(a, dg.AssetsDefinition)]
+    return dg.Definitions.merge(
+        domains,
+        dg.Definitions(
+            sensors=[automation_sensor(assets, domains.asset_checks or [])],
+            resources=build_resources(settings),
+            # Every job, the UI's "Materialize" and backfills included, runs its steps in the run
+            # worker's own process: a fresh process per step costs seconds against 0.1-2 s of work.
+            executor=dg.in_process_executor,
+        ),
     )
 
 

@@ -41,6 +41,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VATSTATS_RAW_RETENTION_DAYS", "7", "days of compressed raw snapshots kept"),
     Setting("VATSTATS_TRACK_RETENTION_DAYS", "90", "days of track history (flight_positions) kept"),
     Setting("VATSTATS_RUN_RETENTION_DAYS", "7", "days of Dagster runs and event logs kept"),
+    Setting("VATSTATS_ALERT_WEBHOOK_URL", "", "a Slack-compatible incoming webhook for failure alerts "
+            "(once per incident); empty sends none"),
+    Setting("VATSTATS_UI_URL", "http://127.0.0.1:3000", "the Dagster UI as people reach it, for the links in alerts"),
 )
 
 
@@ -77,23 +80,33 @@ def validate_http_url(name: str, url: str) -> str:
     return url
 
 
-def validate_database_url(url: str) -> str:
-    """Accept postgresql URLs and pin the psycopg2 driver (SQLAlchemy 2.1 defaults to psycopg 3)."""
+def _webhook_url(name: str, environ: dict[str, str]) -> str:
+    """An http(s) URL or empty; the value is never echoed (a webhook URL is its own password)."""
+    url = _env(name, environ)
+    parts = urlsplit(url)
+    if url and (parts.scheme not in ("http", "https") or not parts.hostname):
+        raise SettingsError(f"{name} must be an http(s) URL with a host (the value is a secret: not shown).")
+    return url
+
+
+def validate_database_url(url: str, variable: str = "VATSTATS_DATABASE_URL") -> str:
+    """Accept postgresql URLs and pin the psycopg2 driver (SQLAlchemy 2.1 defaults to psycopg 3);
+    `variable` is the setting named in the error."""
     parts = urlsplit(url)
     scheme = parts.scheme
     if scheme in ("postgres", "postgresql"):
         url = "postgresql+psycopg2" + url[len(scheme):]
     elif scheme != "postgresql+psycopg2":
         raise SettingsError(
-            "VATSTATS_DATABASE_URL must start with postgresql:// or postgresql+psycopg2://, "
+            f"{variable} must start with postgresql:// or postgresql+psycopg2://, "
             f"not {scheme + '://' if scheme else 'nothing'}."
         )
     if not parts.hostname and "host=" not in parts.query:
-        raise SettingsError("VATSTATS_DATABASE_URL names no host (add @host:port or ?host=/socket/dir).")
+        raise SettingsError(f"{variable} names no host (add @host:port or ?host=/socket/dir).")
     try:
         parts.port  # noqa: B018 - raises ValueError on a non-numeric port
     except ValueError:
-        raise SettingsError("VATSTATS_DATABASE_URL has a port that is not a number.") from None
+        raise SettingsError(f"{variable} has a port that is not a number.") from None
     return url
 
 
@@ -110,6 +123,9 @@ class Settings:
     raw_retention_days: int
     track_retention_days: int
     run_retention_days: int
+    # Last, with defaults: code that builds Settings by hand need not name them.
+    alert_webhook_url: str = ""
+    ui_url: str = "http://127.0.0.1:3000"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -137,4 +153,6 @@ class Settings:
             raw_retention_days=_positive_int("VATSTATS_RAW_RETENTION_DAYS", env),
             track_retention_days=_positive_int("VATSTATS_TRACK_RETENTION_DAYS", env),
             run_retention_days=_positive_int("VATSTATS_RUN_RETENTION_DAYS", env),
+            alert_webhook_url=_webhook_url("VATSTATS_ALERT_WEBHOOK_URL", env),
+            ui_url=validate_http_url("VATSTATS_UI_URL", _env("VATSTATS_UI_URL", env)).rstrip("/"),
         )

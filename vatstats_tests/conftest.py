@@ -18,14 +18,7 @@ from sqlalchemy.engine import make_url
 from vatstats_assets.settings import Settings
 from vatstats_assets.storage.engine import create_warehouse_engine
 from vatstats_assets.storage.migrations import migrate
-from vatstats_assets.storage.server import PostgresServer, ensure_database, open_server
-
-
-def _drop_database(server: PostgresServer, database: str) -> None:
-    admin = sa.create_engine(server.url_for("postgres"), isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    admin.dispose()
+from vatstats_assets.storage.server import PostgresServer, drop_database, ensure_database, open_server
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +42,7 @@ def database_url(postgres_server: PostgresServer) -> Iterator[str]:
     migrate(engine)
     engine.dispose()
     yield url
-    _drop_database(postgres_server, name)
+    drop_database(postgres_server, name)
 
 
 @pytest.fixture
@@ -60,7 +53,7 @@ def unmigrated_engine(postgres_server: PostgresServer) -> Iterator[sa.Engine]:
     engine = create_warehouse_engine(postgres_server.url_for(name))
     yield engine
     engine.dispose()
-    _drop_database(postgres_server, name)
+    drop_database(postgres_server, name)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +62,7 @@ def dagster_database(postgres_server: PostgresServer) -> Iterator[str]:
     dropped after the module's tests."""
     name = f"dagster_test_{uuid.uuid4().hex[:10]}"
     yield name
-    _drop_database(postgres_server, name)
+    drop_database(postgres_server, name)
 
 
 @pytest.fixture(scope="session")

@@ -96,14 +96,20 @@ class MovementRules:
     in the climb) and still count as continuous."""
 
     # --- day partitions -------------------------------------------------------------------------
-    context_before: timedelta = timedelta(hours=6)
+    context_before: timedelta = timedelta(hours=3)
     """Track history to load before a day's window, so the state at midnight is known (parked,
-    taxiing, in flight) and reconnects across midnight are stitched. Six hours covers any state
-    that matters: a longer flight is simply seen as connected airborne."""
+    taxiing, in flight) and reconnects across midnight are stitched. One or two samples would do;
+    three hours also bridge a gap in the feed around midnight. A flight already airborne for
+    longer is simply seen as connected airborne."""
 
     context_after: timedelta = timedelta(minutes=30)
     """Track history to load after a day's window: a take-off at 23:59:55 is confirmed by samples
     after midnight, and a landing's full stop (which makes a flight "completed") by the roll-out."""
+
+    whole_flight_before: timedelta = timedelta(hours=21)
+    """Track history to load before a day's window for the flights completed that day: the whole
+    of a flight that lands in the window, from its gate. The longest scheduled flights take about
+    19 hours, plus time at the gate and taxiing before take-off."""
 
 
 DEFAULT_RULES = MovementRules()

@@ -57,9 +57,22 @@ class FeedResource(dg.ConfigurableResource):
         return FeedClient(self.feed_url, timeout_s=self.timeout_s)
 
 
+class RetentionResource(dg.ConfigurableResource):
+    """How many days of raw snapshots, track history and Dagster run history are kept."""
+
+    raw_days: int = 7
+    track_days: int = 90
+    run_days: int = 7
+
+
 def resources_from_settings(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     """Resources as configured by the environment (see settings.py and the README)."""
     return {
+        "retention": RetentionResource(
+            raw_days=settings.raw_retention_days,
+            track_days=settings.track_retention_days,
+            run_days=settings.run_retention_days,
+        ),
         "warehouse": WarehouseResource(
             database_url=dg.EnvVar("VATSTATS_DATABASE_URL") if settings.database_url else "",
             region=settings.region,

@@ -125,6 +125,17 @@ def ensure_database(server: PostgresServer, database: str) -> None:
         admin.dispose()
 
 
+def drop_database(server: PostgresServer, database: str) -> None:
+    """Drop `database` if it exists, closing its connections (throwaway test and benchmark databases)."""
+    admin = sa.create_engine(server.url_for("postgres"), isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    try:
+        with admin.connect() as conn:
+            quoted = admin.dialect.identifier_preparer.quote(database)
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+    finally:
+        admin.dispose()
+
+
 def _first_line(error: sa.exc.DBAPIError) -> str:
     text = str(error.orig).strip() if error.orig is not None else str(error)
     return text.splitlines()[0] if text else type(error).__name__

@@ -7,18 +7,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from vatstats_assets.core.movement_rules import DEFAULT_RULES
 from vatstats_assets.core.movements import Connection, TrackPoint
 from vatstats_assets.storage.sql_files import query
-
-# Before the window: enough to know whether an aircraft is on the ground or flying at midnight
-# (one or two samples would do; hours cover a data gap around midnight too).
-CONTEXT_BEFORE = timedelta(hours=3)
-# Completed-flight summaries need the whole flight that lands in the window: the longest
-# scheduled flights take about 19 hours, plus time at the gate before departure.
-WHOLE_FLIGHT_CONTEXT = timedelta(hours=24)
-# After the window: a take-off at 23:59:50 is confirmed by samples after midnight.
-LOOKAHEAD_AFTER = timedelta(minutes=30)
-
 
 @dataclass(frozen=True)
 class TrackWindow:
@@ -28,10 +19,15 @@ class TrackWindow:
 
 
 def load_tracks(
-    conn: sa.Connection, start: datetime, end: datetime, context_before: timedelta = CONTEXT_BEFORE
+    conn: sa.Connection,
+    start: datetime,
+    end: datetime,
+    before: timedelta = DEFAULT_RULES.context_before,
+    after: timedelta = DEFAULT_RULES.context_after,
 ) -> TrackWindow:
-    """Connections with their points from `context_before` ahead of the window to a little after it."""
-    bounds = {"context_start": start - context_before, "lookahead_end": end + LOOKAHEAD_AFTER}
+    """Connections with their points from `before` ahead of the window to `after` beyond it (the
+    context the movement rules need; see core/movement_rules.py)."""
+    bounds = {"context_start": start - before, "lookahead_end": end + after}
     plans = {
         (r.cid, r.callsign, r.logon_time): r
         for r in conn.execute(sa.text(query("track_connections")), bounds)

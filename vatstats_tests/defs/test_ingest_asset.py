@@ -5,10 +5,8 @@ import pytest
 import sqlalchemy as sa
 
 from vatstats_assets.core.feed import parse_snapshot
-from vatstats_assets.defs.ingest.assets import ingest_snapshot
-from vatstats_assets.defs.io_manager import WarehouseIOManager
-from vatstats_assets.defs.resources import FeedResource, WarehouseResource
 from vatstats_tests.fixtures import load_fixture_bytes
+from vatstats_tests.reliability.ingest_runs import ingest_resources, run_ingest
 from vatstats_tests.support.feed_server import FixtureFeedServer
 
 
@@ -18,18 +16,8 @@ def feed_server():
         yield server
 
 
-def run_ingest(database_url: str, feed_url: str, region: str = "global", **config) -> dg.ExecuteInProcessResult:
-    warehouse = WarehouseResource(database_url=database_url, region=region)
-    return dg.materialize(
-        [ingest_snapshot],
-        resources={
-            "warehouse": warehouse,
-            "feed": FeedResource(feed_url=feed_url, timeout_s=5),
-            "warehouse_io_manager": WarehouseIOManager(warehouse=warehouse),
-        },
-        run_config={"ops": {"ingest_snapshot": {"config": config}}} if config else None,
-        raise_on_error=False,
-    )
+def ingest(database_url: str, feed_url: str) -> dg.ExecuteInProcessResult:
+    return run_ingest(ingest_resources(database_url, feed_url, timeout_s=5)).result
 
 
 def count(engine: sa.Engine, table: str) -> int:
@@ -40,7 +28,7 @@ def count(engine: sa.Engine, table: str) -> int:
 def test_a_new_snapshot_materialises_all_four_ingest_assets(engine, database_url, feed_server) -> None:
     feed_server.body = load_fixture_bytes("2024-02-20")
     snapshot = parse_snapshot(feed_server.body)
-    result = run_ingest(database_url, feed_server.status_url)
+    result = ingest(database_url, feed_server.status_url)
     assert result.success
     materialized = {
         e.event_specific_data.materialization.asset_key.to_user_string()
@@ -53,7 +41,7 @@ def test_a_new_snapshot_materialises_all_four_ingest_assets(engine, database_url
 
 def test_materialisations_carry_the_figures_the_ui_plots(engine, database_url, feed_server) -> None:
     feed_server.body = load_fixture_bytes("2024-02-20")
-    result = run_ingest(database_url, feed_server.status_url)
+    result = ingest(database_url, feed_server.status_url)
     by_asset = {
         e.event_specific_data.materialization.asset_key.to_user_string(): e.event_specific_data.materialization.metadata
         for e in result.get_asset_materialization_events()
@@ -68,8 +56,8 @@ def test_materialisations_carry_the_figures_the_ui_plots(engine, database_url, f
 
 def test_a_snapshot_already_stored_is_not_processed_again(engine, database_url, feed_server) -> None:
     feed_server.body = load_fixture_bytes("2024-02-20")
-    assert run_ingest(database_url, feed_server.status_url).success
-    again = run_ingest(database_url, feed_server.status_url)
+    assert ingest(database_url, feed_server.status_url).success
+    again = ingest(database_url, feed_server.status_url)
     assert again.success
     assert again.get_asset_materialization_events() == []
     assert count(engine, "feed_snapshots") == 1
@@ -77,9 +65,9 @@ def test_a_snapshot_already_stored_is_not_processed_again(engine, database_url, 
 
 def test_an_older_snapshot_than_the_newest_stored_is_skipped(engine, database_url, feed_server) -> None:
     feed_server.body = load_fixture_bytes("2024-02-20")
-    run_ingest(database_url, feed_server.status_url)
+    ingest(database_url, feed_server.status_url)
     feed_server.body = load_fixture_bytes("2021-07-20")
-    older = run_ingest(database_url, feed_server.status_url)
+    older = ingest(database_url, feed_server.status_url)
     assert older.success and older.get_asset_materialization_events() == []
     assert count(engine, "feed_snapshots") == 1
 
@@ -87,7 +75,7 @@ def test_an_older_snapshot_than_the_newest_stored_is_skipped(engine, database_ur
 def test_a_feed_error_fails_the_run_after_retries_and_writes_nothing(engine, database_url, feed_server) -> None:
     feed_server.status = 500
     feed_server.body = b"oops"
-    result = run_ingest(database_url, feed_server.status_url)
+    result = ingest(database_url, feed_server.status_url)
     assert not result.success
     assert feed_server.requests == 4  # the first attempt and three retries
     failure = result.get_step_failure_events()[-1]

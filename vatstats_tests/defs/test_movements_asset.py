@@ -5,13 +5,11 @@ import pandas as pd
 import sqlalchemy as sa
 
 from vatstats_assets.core.movements import Connection
-from vatstats_assets.defs.io_manager import WarehouseIOManager
-from vatstats_assets.defs.movements.assets import traffic_movements
-from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.partitions import ensure_partitions
 from vatstats_assets.storage.tables import FLIGHT_POSITIONS, FLIGHTS
 from vatstats_tests.core.tracks import airline_flight, utc
+from vatstats_tests.support.definitions import asset, run_resources
 
 
 def store_connection(engine: sa.Engine, connection: Connection) -> None:
@@ -39,12 +37,7 @@ def store_connection(engine: sa.Engine, connection: Connection) -> None:
 
 
 def materialize_day(database_url: str, day: str) -> dg.ExecuteInProcessResult:
-    warehouse = WarehouseResource(database_url=database_url)
-    return dg.materialize(
-        [traffic_movements],
-        partition_key=day,
-        resources={"warehouse": warehouse, "warehouse_io_manager": WarehouseIOManager(warehouse=warehouse)},
-    )
+    return dg.materialize([asset("traffic_movements")], partition_key=day, resources=run_resources(database_url))
 
 
 def stored_movements(engine: sa.Engine) -> list[tuple]:

@@ -4,8 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from vatstats_assets.defs.summaries.assets import controller_summaries, movement_summaries, network_daily_stats
-from vatstats_assets.defs.summaries.status import network_status
+from vatstats_tests.support.definitions import asset
 from vatstats_tests.support.warehouse_rows import (
     add_controllers,
     add_flights,
@@ -33,8 +32,8 @@ def controller_rows(engine: sa.Engine) -> list[tuple]:
 def test_a_controller_session_crossing_midnight_is_split_between_the_two_days(engine, database_url) -> None:
     add_controllers(engine, [controller("SY_TWR", 1, utc("2026-11-19 23:00"), utc("2026-11-20 01:00"))])
 
-    assert materialize(database_url, [controller_summaries], partition_key="2026-11-19").success
-    assert materialize(database_url, [controller_summaries], partition_key="2026-11-20").success
+    assert materialize(database_url, [asset("controller_summaries")], partition_key="2026-11-19").success
+    assert materialize(database_url, [asset("controller_summaries")], partition_key="2026-11-20").success
 
     assert controller_rows(engine) == [
         ("2026-11-19", "SY_TWR", 1, 1, 60.0),
@@ -50,7 +49,7 @@ def test_a_reconnect_within_five_minutes_on_the_same_callsign_is_one_session(eng
         controller("BN_APP", 8, utc("2026-11-20 11:06"), utc("2026-11-20 12:00")),  # back after 6 min
     ])
 
-    assert materialize(database_url, [controller_summaries], partition_key=DAY).success
+    assert materialize(database_url, [asset("controller_summaries")], partition_key=DAY).success
 
     assert controller_rows(engine) == [
         (DAY, "BN_APP", 8, 2, 60.0 + 54.0),
@@ -63,7 +62,7 @@ def test_atis_stations_have_no_controller_summary(engine, database_url) -> None:
         controller("YSSY_ATIS", 3, utc("2026-11-20 06:00"), utc("2026-11-20 09:00"), is_atis=True),
         controller("SY_GND", 4, utc("2026-11-20 06:00"), utc("2026-11-20 07:30")),
     ])
-    assert materialize(database_url, [controller_summaries], partition_key=DAY).success
+    assert materialize(database_url, [asset("controller_summaries")], partition_key=DAY).success
     assert controller_rows(engine) == [(DAY, "SY_GND", 4, 1, 90.0)]
 
 
@@ -77,7 +76,7 @@ def test_movement_summaries_count_per_airport_hour_type_and_aircraft_type(engine
         movement("YMML", "arrival", utc("2026-11-21 00:15"), 5),  # the next day: not in this partition
     ])
 
-    result = materialize(database_url, [movement_summaries], partition_key=DAY)
+    result = materialize(database_url, [asset("movement_summaries")], partition_key=DAY)
 
     assert result.success
     assert [tuple(r) for r in rows_of(
@@ -118,7 +117,7 @@ def test_network_daily_stats_counts_people_peaks_snapshots_and_gaps(engine, data
         movement("YMML", "arrival", utc("2026-11-20 00:01:00"), 3),
     ])
 
-    assert materialize(database_url, [network_daily_stats], partition_key=DAY).success
+    assert materialize(database_url, [asset("network_daily_stats")], partition_key=DAY).success
 
     (row,) = rows_of(engine, "SELECT * FROM vatstats.network_daily_stats")
     assert (row.unique_pilots, row.unique_controllers) == (2, 1)
@@ -129,7 +128,7 @@ def test_network_daily_stats_counts_people_peaks_snapshots_and_gaps(engine, data
 
 
 def test_a_day_without_data_gives_a_row_of_zeros(engine, database_url) -> None:
-    result = materialize(database_url, [network_daily_stats], partition_key=DAY)
+    result = materialize(database_url, [asset("network_daily_stats")], partition_key=DAY)
     assert result.success
     (row,) = rows_of(engine, "SELECT * FROM vatstats.network_daily_stats")
     assert (row.unique_pilots, row.peak_pilots, row.snapshots_ingested, row.snapshots_missed) == (0, 0, 0, 0)
@@ -139,7 +138,7 @@ def test_a_day_without_data_gives_a_row_of_zeros(engine, database_url) -> None:
 def test_a_backfill_range_writes_one_row_per_day(engine, database_url) -> None:
     add_controllers(engine, [controller("SY_TWR", 1, utc("2026-11-18 22:00"), utc("2026-11-20 02:00"))])
 
-    result = materialize(database_url, [controller_summaries, network_daily_stats], tags={
+    result = materialize(database_url, [asset("controller_summaries"), asset("network_daily_stats")], tags={
         "dagster/asset_partition_range_start": "2026-11-18", "dagster/asset_partition_range_end": "2026-11-20",
     })
 
@@ -156,7 +155,7 @@ def test_the_status_asset_records_the_live_figures_as_metadata(engine, database_
     add_controllers(engine, [controller("SY_TWR", 9, latest - timedelta(hours=1), latest)])
     add_movements(engine, [movement("YSSY", "departure", latest - timedelta(seconds=5), 1)])
 
-    result = materialize(database_url, [network_status])
+    result = materialize(database_url, [asset("network_status")])
 
     assert result.success
     metadata = result.get_asset_materialization_events()[0].event_specific_data.materialization.metadata

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import dagster as dg
 import pytest
 
-from vatstats_assets.definitions import defs
+from vatstats_tests.support.definitions import PROJECT as defs
 
 NOON = datetime(2026, 11, 20, 12, 0, 30, tzinfo=timezone.utc)
 TODAY = "2026-11-20"

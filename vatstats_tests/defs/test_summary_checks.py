@@ -7,10 +7,7 @@ import dagster as dg
 import pytest
 import sqlalchemy as sa
 
-from vatstats_assets.defs.movements.assets import traffic_movements
-from vatstats_assets.defs.partitions import DAILY_PARTITIONS
-from vatstats_assets.defs.summaries.assets import controller_summaries, movement_summaries
-from vatstats_assets.defs.summaries.checks import SUMMARY_CHECKS
+from vatstats_tests.support.definitions import PARTITIONS, asset, asset_check, checks_on
 from vatstats_tests.support.warehouse_rows import (
     add_controllers,
     add_flights,
@@ -30,23 +27,20 @@ from vatstats_tests.support.warehouse_rows import (
 DAY = "2026-11-20"
 
 
-def check(asset: str, name: str) -> dg.AssetChecksDefinition:
-    key = dg.AssetCheckKey(dg.AssetKey(asset), name)
-    return next(c for c in SUMMARY_CHECKS if key in c.check_keys)
 
 
 # The asset each checked asset name stands for (the ingest asset only as a spec: it is not run).
 TARGETS = {
     "raw_feed_snapshot": dg.AssetSpec("raw_feed_snapshot"),
-    "traffic_movements": traffic_movements,
-    "movement_summaries": movement_summaries,
-    "controller_summaries": controller_summaries,
+    "traffic_movements": asset("traffic_movements"),
+    "movement_summaries": asset("movement_summaries"),
+    "controller_summaries": asset("controller_summaries"),
 }
 
 
 def run_check(database_url: str, asset: str, name: str, partition_key: str | None = DAY) -> dg.AssetCheckEvaluation:
     """Run one check on its own: the asset it targets is not materialised in the run."""
-    definition = check(asset, name)
+    definition = asset_check(asset, name)
     # A run of checks alone has no partitioned asset to take a partitions definition from, so the
     # partition is given as the run tag a partitioned run carries.
     result = materialize(database_url, [TARGETS[asset], definition], selection=dg.AssetSelection.checks(definition),
@@ -55,7 +49,7 @@ def run_check(database_url: str, asset: str, name: str, partition_key: str | Non
 
 
 def before_the_first_partition() -> datetime:
-    first = DAILY_PARTITIONS.get_first_partition_window()
+    first = PARTITIONS.get_first_partition_window()
     assert first is not None
     return first.start - timedelta(days=1)
 
@@ -98,7 +92,7 @@ def controller_summaries_without_key(engine: sa.Engine) -> Iterator[sa.Engine]:
 
 def test_unique_keys_passes_on_a_materialised_partition(engine, database_url) -> None:
     add_controllers(engine, [controller("SY_TWR", 1, utc("2026-11-20 06:00"), utc("2026-11-20 08:00"))])
-    result = materialize(database_url, [controller_summaries, check("controller_summaries", "unique_keys")],
+    result = materialize(database_url, [asset("controller_summaries"), asset_check("controller_summaries", "unique_keys")],
                          partition_key=DAY)
     assert result.success
     assert check_results(result)["controller_summaries:unique_keys"].passed
@@ -159,7 +153,7 @@ def test_arrivals_within_flights_seen_fails_when_arrivals_outnumber_connections(
 
 def test_minutes_within_a_day_passes_for_a_full_day_on_one_position(engine, database_url) -> None:
     add_controllers(engine, [controller("ML_CTR", 1, utc("2026-11-19 12:00"), utc("2026-11-21 12:00"))])
-    result = materialize(database_url, [controller_summaries, check("controller_summaries", "minutes_within_a_day")],
+    result = materialize(database_url, [asset("controller_summaries"), asset_check("controller_summaries", "minutes_within_a_day")],
                          partition_key=DAY)
     evaluation = check_results(result)["controller_summaries:minutes_within_a_day"]
     assert evaluation.passed
@@ -191,9 +185,9 @@ def movement_before_the_first_partition(engine: sa.Engine) -> Iterator[datetime]
 def test_a_failing_check_on_the_movements_blocks_the_summaries_in_the_same_run(
     movement_before_the_first_partition, database_url
 ) -> None:
-    movement_checks = [c for c in SUMMARY_CHECKS if any(k.asset_key == traffic_movements.key for k in c.check_keys)]
+    movement_checks = checks_on("traffic_movements")
 
-    result = materialize(database_url, [traffic_movements, movement_summaries, *movement_checks], partition_key=DAY)
+    result = materialize(database_url, [asset("traffic_movements"), asset("movement_summaries"), *movement_checks], partition_key=DAY)
 
     assert not result.success
     assert not check_results(result)["traffic_movements:rows_inside_partitions"].passed
@@ -201,7 +195,7 @@ def test_a_failing_check_on_the_movements_blocks_the_summaries_in_the_same_run(
 
 
 def test_passing_checks_let_the_summaries_follow_the_movements(engine, database_url) -> None:
-    movement_checks = [c for c in SUMMARY_CHECKS if any(k.asset_key == traffic_movements.key for k in c.check_keys)]
-    result = materialize(database_url, [traffic_movements, movement_summaries, *movement_checks], partition_key=DAY)
+    movement_checks = checks_on("traffic_movements")
+    result = materialize(database_url, [asset("traffic_movements"), asset("movement_summaries"), *movement_checks], partition_key=DAY)
     assert result.success
     assert materialized(result) == {"traffic_movements", "movement_summaries"}

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import dagster as dg
 
 from vatstats_assets.defs.ingest.assets import ingest_snapshot
-from vatstats_assets.defs.io_manager import WarehouseIOManager
-from vatstats_assets.defs.resources import FeedResource, WarehouseResource
+from vatstats_assets.defs.conventions import INGEST_LANE_TAG
+from vatstats_tests.support.definitions import run_resources
 
 
 # The feed timeout of test runs: well above the simulator's `slow` delay, well below its `timeout` one.
@@ -63,12 +63,8 @@ def ingest_resources(
     database_url: str | dg.EnvVar, feed_url: str, *, region: str = "global", store_names: bool = True,
     timeout_s: float = FEED_TIMEOUT_S,
 ) -> dict[str, dg.ConfigurableResource]:
-    warehouse = WarehouseResource(database_url=database_url, region=region, store_names=store_names)
-    return {
-        "warehouse": warehouse,
-        "feed": FeedResource(feed_url=feed_url, timeout_s=timeout_s),
-        "warehouse_io_manager": WarehouseIOManager(warehouse=warehouse),
-    }
+    return run_resources(database_url, feed_url=feed_url, region=region, store_names=store_names,
+                         feed_timeout_s=timeout_s)
 
 
 def run_ingest(resources: dict[str, dg.ConfigurableResource], **config: object) -> IngestRun:
@@ -79,7 +75,7 @@ def run_ingest(resources: dict[str, dg.ConfigurableResource], **config: object) 
         resources=resources,
         instance=instance,
         run_config={"ops": {"ingest_snapshot": {"config": config}}} if config else None,
-        tags={"vatstats/lane": "ingest"},
+        tags=INGEST_LANE_TAG,
         raise_on_error=False,
     )
     return IngestRun(result, instance.all_logs(result.run_id))

@@ -15,13 +15,15 @@ from vatstats_assets.defs.ingest.jobs import ingest_job
 from vatstats_assets.core.backoff import FEED_CADENCE
 from vatstats_assets.defs.maintenance.assets import warehouse_retention
 from vatstats_assets.defs.maintenance.schedules import PRUNE_BATCH, prune_runs_before
-from vatstats_assets.defs.resources import WarehouseResource
+from vatstats_assets.definitions import build_resources
+from vatstats_assets.settings import Settings
 from vatstats_assets.storage.engine import create_warehouse_engine
 from vatstats_assets.storage.partitions import ensure_partitions, existing_partition_days
 from vatstats_assets.storage.server import PostgresServer
 from vatstats_tests.reliability.ingest_runs import ingest_resources
 from vatstats_tests.reliability.stepped_feed import SteppedSimulator
 from vatstats_tests.reliability.throwaway import throwaway_database
+from vatstats_tests.support.definitions import run_resources
 
 PROJECT_DAGSTER_YAML = Path(__file__).resolve().parents[2] / "dagster.yaml"
 TODAY = datetime.now(UTC).date()
@@ -55,7 +57,7 @@ def warehouse(postgres_server: PostgresServer) -> Iterator[tuple[str, sa.Engine]
         engine.dispose()
 
 
-def test_retention_drops_only_the_partitions_past_it_and_keeps_the_summaries(warehouse, monkeypatch) -> None:
+def test_retention_drops_only_the_partitions_past_it_and_keeps_the_summaries(warehouse) -> None:
     url, engine = warehouse
     with engine.begin() as conn:
         for age in PARTITION_AGES:
@@ -64,13 +66,12 @@ def test_retention_drops_only_the_partitions_past_it_and_keeps_the_summaries(war
         conn.execute(sa.text(
             "INSERT INTO vatstats.movement_summaries (date, airport, hour, movement_type, aircraft_type, movements)"
             " VALUES (:day, 'YSSY', 6, 'departure', 'B738', 12)"), {"day": TODAY - timedelta(days=100)})
-    resources = {"warehouse": WarehouseResource(database_url=url)}
-    monkeypatch.delenv("VATSTATS_RAW_RETENTION_DAYS", raising=False)
-    monkeypatch.delenv("VATSTATS_TRACK_RETENTION_DAYS", raising=False)
-
-    by_default = dg.materialize([warehouse_retention], resources=resources)
-    monkeypatch.setenv("VATSTATS_RAW_RETENTION_DAYS", "3")  # how an operator keeps less
-    shortened = dg.materialize([warehouse_retention], resources=resources)
+    by_default = dg.materialize([warehouse_retention], resources=run_resources(url))
+    # How an operator keeps less: VATSTATS_RAW_RETENTION_DAYS=3, which build_definitions passes on.
+    settings = Settings.from_env({"VATSTATS_RAW_RETENTION_DAYS": "3"})
+    shortened = dg.materialize(
+        [warehouse_retention], resources={**run_resources(url), "retention": build_resources(settings)["retention"]}
+    )
 
     [default_event] = by_default.get_asset_materialization_events()
     metadata = default_event.event_specific_data.materialization.metadata

@@ -5,33 +5,18 @@ from pathlib import Path
 import dagster as dg
 import sqlalchemy as sa
 
-from vatstats_assets.defs.io_manager import WarehouseIOManager
-from vatstats_assets.defs.movements.assets import traffic_movements
-from vatstats_assets.defs.resources import WarehouseResource
-from vatstats_assets.defs.summaries.assets import (
-    controller_summaries,
-    flight_summaries,
-    movement_summaries,
-    network_daily_stats,
-)
 from vatstats_tests.reliability.ingest_runs import ingest_resources, run_ingest
+from vatstats_tests.support.definitions import DAILY_ASSETS, run_resources
 from vatstats_tests.reliability.snapshot_files import SIMULATED_DAY, replay_folder
 from vatstats_tests.reliability.stepped_feed import SteppedSimulator
 from vatstats_tests.reliability.warehouse_checksums import row_counts, warehouse_checksums
-
-DAILY_ASSETS = [traffic_movements, movement_summaries, flight_summaries, controller_summaries, network_daily_stats]
-
 
 def url_of(engine: sa.Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
 def materialize_day(database_url: str, day: str) -> dg.ExecuteInProcessResult:
-    warehouse = WarehouseResource(database_url=database_url, region="global")
-    return dg.materialize(
-        DAILY_ASSETS, partition_key=day,
-        resources={"warehouse": warehouse, "warehouse_io_manager": WarehouseIOManager(warehouse=warehouse)},
-    )
+    return dg.materialize(DAILY_ASSETS, partition_key=day, resources=run_resources(database_url))
 
 
 def test_running_the_ingest_again_for_a_stored_snapshot_leaves_every_table_identical(

@@ -14,15 +14,8 @@ import sqlalchemy as sa
 from vatstats_assets.settings import Settings
 from vatstats_assets.storage.engine import create_warehouse_engine
 from vatstats_assets.storage.migrations import migrate
-from vatstats_assets.storage.server import PostgresServer, ensure_database, open_server
+from vatstats_assets.storage.server import PostgresServer, drop_database, ensure_database, open_server
 from vatstats_assets.storage.tables import TABLES
-
-
-def drop_database(server: PostgresServer, name: str) -> None:
-    admin = sa.create_engine(server.url_for("postgres"), isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
 
 
 @contextmanager

@@ -12,10 +12,9 @@ import dagster as dg
 import pandas as pd
 import sqlalchemy as sa
 
-from vatstats_assets.defs.io_manager import WarehouseIOManager
-from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.partitions import ensure_partitions
+from vatstats_tests.support.definitions import run_resources
 from vatstats_assets.storage.tables import (
     ATC_POSITIONS,
     FEED_SNAPSHOTS,
@@ -132,11 +131,6 @@ def rows_of(engine: sa.Engine, sql: str, **params: Any) -> list[sa.Row]:
         return list(conn.execute(sa.text(sql), params))
 
 
-def dagster_resources(database_url: str) -> dict[str, Any]:
-    warehouse = WarehouseResource(database_url=database_url, region="global")
-    return {"warehouse": warehouse, "warehouse_io_manager": WarehouseIOManager(warehouse=warehouse)}
-
-
 def materialize(
     database_url: str, assets: list, *, partition_key: str | None = None, tags: dict[str, str] | None = None,
     selection: Any = None,
@@ -144,7 +138,7 @@ def materialize(
     """Materialise assets (and any asset checks passed among them) against the test warehouse."""
     return dg.materialize(
         assets, partition_key=partition_key, tags=tags, selection=selection,
-        resources=dagster_resources(database_url), raise_on_error=False,
+        resources=run_resources(database_url), raise_on_error=False,
     )
 
 

@@ -8,7 +8,9 @@ import dagster as dg
 import sqlalchemy as sa
 
 from vatstats_assets.core.feed import FeedFormatError
+from vatstats_assets.core.freshness import FRESHNESS_LIMIT
 from vatstats_assets.core.region import region as region_named
+from vatstats_assets.defs.conventions import INGEST_LANE_TAG, OWNERS
 from vatstats_assets.defs.io_manager import write_metadata
 from vatstats_assets.defs.resources import FeedResource, WarehouseResource
 from vatstats_assets.feed_client import FeedRateLimited, FeedUnavailable
@@ -23,8 +25,6 @@ from vatstats_assets.storage.ingest import (
 
 INGEST_GROUP = "ingest"
 POSTGRES_KIND = {"postgres"}
-# Shown on every asset page; one team looks after the whole warehouse.
-OWNERS = ["team:vatstats"]
 
 # Feed hiccups are common and short: retry quickly, then back off, with jitter so that many
 # deployments polling the same feed do not retry in lockstep.
@@ -72,6 +72,9 @@ def _spec(name: str) -> dg.AssetOut:
         metadata=write_metadata(mode, table.qualified),
         io_manager_key="warehouse_io_manager",
         tags={"vatstats/layer": "raw" if name == "raw_feed_snapshot" else "core"},
+        # The UI's freshness (Dagster's freshness daemon, from the last materialisation): failing past
+        # the feed_is_fresh check's limit. 60 s is also Dagster's smallest window, so no warn window fits.
+        freshness_policy=dg.FreshnessPolicy.time_window(fail_window=FRESHNESS_LIMIT),
     )
 
 
@@ -80,7 +83,7 @@ def _spec(name: str) -> dg.AssetOut:
     outs={name: _spec(name) for name in INGEST_WRITES},
     can_subset=False,
     retry_policy=FETCH_RETRY_POLICY,
-    op_tags={"vatstats/lane": "ingest"},
+    op_tags=INGEST_LANE_TAG,
     description="Fetch the current VATSIM feed snapshot and store it once, in one transaction.",
 )
 def ingest_snapshot(context: dg.AssetExecutionContext, config: IngestConfig, feed: FeedResource,

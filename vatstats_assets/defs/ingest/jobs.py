@@ -2,9 +2,8 @@
 
 import dagster as dg
 
+from vatstats_assets.defs.conventions import INGEST_LANE_TAG
 from vatstats_assets.defs.ingest.assets import ingest_snapshot
-
-INGEST_LANE_TAG = {"vatstats/lane": "ingest"}
 
 ingest_job = dg.define_asset_job(
     name="ingest_job",

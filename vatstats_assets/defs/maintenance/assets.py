@@ -5,21 +5,20 @@ from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 
-from vatstats_assets.defs.resources import WarehouseResource
-from vatstats_assets.settings import Settings
+from vatstats_assets.defs.conventions import OWNERS
+from vatstats_assets.defs.resources import RetentionResource, WarehouseResource
 from vatstats_assets.storage.partitions import day_partitioned_tables, drop_partitions_before, ensure_partitions
 from vatstats_assets.storage.tables import FEED_SNAPSHOTS, FLIGHT_POSITIONS
 
 MAINTENANCE_GROUP = "maintenance"
 DAYS_AHEAD = 2  # today and the next two days: a missed daily run still leaves a day in hand
-MAINTENANCE_OWNERS = ["team:vatstats"]
 MAINTENANCE_TAGS = {"vatstats/layer": "maintenance"}
 
 
 @dg.asset(
     group_name=MAINTENANCE_GROUP,
     kinds={"postgres"},
-    owners=MAINTENANCE_OWNERS,
+    owners=OWNERS,
     tags=MAINTENANCE_TAGS,
     description="Creates the day partitions of every time-partitioned table for today and the next "
     "two days, so the ingest path never has to take the lock that creating one needs.",
@@ -39,23 +38,22 @@ def day_partitions_ahead(context: dg.AssetExecutionContext, warehouse: Warehouse
 @dg.asset(
     group_name=MAINTENANCE_GROUP,
     kinds={"postgres"},
-    owners=MAINTENANCE_OWNERS,
+    owners=OWNERS,
     tags=MAINTENANCE_TAGS,
     description="Bounded storage: drops whole day partitions of raw snapshots and track history older "
     "than their retention (VATSTATS_RAW_RETENTION_DAYS, VATSTATS_TRACK_RETENTION_DAYS). Summaries are kept.",
 )
-def warehouse_retention(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    settings = Settings.from_env()
+def warehouse_retention(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, retention: RetentionResource
+) -> dg.MaterializeResult:
     today = datetime.now(UTC).date()
     with warehouse.engine.begin() as conn:
-        raw = drop_partitions_before(conn, FEED_SNAPSHOTS.name, today - timedelta(days=settings.raw_retention_days))
-        tracks = drop_partitions_before(
-            conn, FLIGHT_POSITIONS.name, today - timedelta(days=settings.track_retention_days)
-        )
+        raw = drop_partitions_before(conn, FEED_SNAPSHOTS.name, today - timedelta(days=retention.raw_days))
+        tracks = drop_partitions_before(conn, FLIGHT_POSITIONS.name, today - timedelta(days=retention.track_days))
     context.log.info(f"Dropped {len(raw)} raw and {len(tracks)} track partitions")
     return dg.MaterializeResult(metadata={
         "raw_partitions_dropped": len(raw),
         "track_partitions_dropped": len(tracks),
-        "raw_retention_days": settings.raw_retention_days,
-        "track_retention_days": settings.track_retention_days,
+        "raw_retention_days": retention.raw_days,
+        "track_retention_days": retention.track_days,
     })

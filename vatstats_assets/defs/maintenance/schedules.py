@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 
 from vatstats_assets.defs.maintenance.assets import day_partitions_ahead, warehouse_retention
-from vatstats_assets.settings import Settings
+from vatstats_assets.defs.resources import RetentionResource
 
 maintenance_job = dg.define_asset_job(
     name="maintenance_job",
@@ -47,9 +47,8 @@ def prune_runs_before(instance: dg.DagsterInstance, cutoff: datetime, limit: int
 
 
 @dg.op(description="Deletes Dagster runs (and their event logs) older than VATSTATS_RUN_RETENTION_DAYS.")
-def prune_dagster_runs(context: dg.OpExecutionContext) -> int:
-    settings = Settings.from_env()
-    cutoff = datetime.now(UTC) - timedelta(days=settings.run_retention_days)
+def prune_dagster_runs(context: dg.OpExecutionContext, retention: RetentionResource) -> int:
+    cutoff = datetime.now(UTC) - timedelta(days=retention.run_days)
     deleted = prune_runs_before(context.instance, cutoff)
     context.log.info(f"Deleted {deleted} runs created before {cutoff.isoformat()}")
     return deleted

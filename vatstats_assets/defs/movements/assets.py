@@ -9,6 +9,7 @@ import pandas as pd
 
 from vatstats_assets.core.airports import AirportIndex
 from vatstats_assets.core.movements import detect_movements
+from vatstats_assets.defs.conventions import REFRESH_TODAY
 from vatstats_assets.defs.daily_assets import daily_table_asset, each_day
 from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_assets.storage.partitions import ensure_partitions
@@ -16,10 +17,6 @@ from vatstats_assets.storage.tables import TRAFFIC_MOVEMENTS
 from vatstats_assets.storage.tracks import load_tracks
 
 MOVEMENTS_GROUP = "movements"
-
-# Today's partition is refreshed every 20 minutes while the day runs (the daily_stats schedules
-# finalise yesterday's after midnight).
-REFRESH_TODAY = dg.AutomationCondition.on_cron("*/20 * * * *")
 
 
 def movement_rows(movements) -> pd.DataFrame:

@@ -4,14 +4,15 @@
 import json
 import time
 from collections.abc import Iterable
-from datetime import timedelta
 
 import dagster as dg
 import pandas as pd
 
 from vatstats_assets.core.airports import AirportIndex
 from vatstats_assets.core.flights import CompletedFlight, completed_flights
+from vatstats_assets.core.movement_rules import DEFAULT_RULES
 from vatstats_assets.core.sessions import ControllerDay, controller_days
+from vatstats_assets.defs.conventions import REFRESH_TODAY
 from vatstats_assets.defs.daily_assets import daily_table_asset, each_day
 from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_assets.storage.summaries import controller_connections, movement_summary_rows, network_day_row
@@ -33,13 +34,7 @@ SUMMARY_TAGS = {"vatstats/layer": "summary"}
 FOLLOW_MOVEMENTS = dg.AutomationCondition.eager().ignore(dg.AssetSelection.groups("ingest"))
 
 # controller_summaries reads only ingest tables, which change every 15 s: it refreshes on the
-# movements' own 20-minute cadence instead.
-REFRESH_TODAY = dg.AutomationCondition.on_cron("*/20 * * * *")
-
-# A flight completed on a day may have taken off up to ~18 h before it lands (the longest
-# scheduled flights); its track from take-off gives its departure, airborne time and distance.
-# load_tracks adds its own few hours of context before this.
-LONGEST_FLIGHT = timedelta(hours=18)
+# movements' own 20-minute cadence instead (REFRESH_TODAY).
 
 BUSIEST_SHOWN = 10
 
@@ -108,7 +103,8 @@ def flight_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     # Day by day, like the movements: a week's backfill holds one day's tracks at a time.
     for day_start, day_end in each_day(window.start, window.end):
         with warehouse.engine.connect() as conn:
-            tracks = load_tracks(conn, day_start - LONGEST_FLIGHT, day_end)
+            # The whole of every flight that lands today: its departure, airborne time, distance.
+            tracks = load_tracks(conn, day_start, day_end, before=DEFAULT_RULES.whole_flight_before)
         points += tracks.points
         flights = completed_flights(tracks.connections, airports, window_start=day_start, window_end=day_end,
                                     flight_rules=tracks.flight_rules)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
+from vatstats_assets.defs.conventions import EVERY_FIVE_MINUTES, OWNERS
 from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_assets.storage.status import network_status as read_network_status
 
@@ -12,18 +13,17 @@ from vatstats_assets.storage.status import network_status as read_network_status
 # and this asset has no partitions.
 STATUS_GROUP = "status"
 
-# Every 5 minutes gives a smooth plot of the day at 288 small runs a day; the status command reads
-# the same figures live whenever they are needed now.
-REFRESH_STATUS = dg.AutomationCondition.cron_tick_passed("*/5 * * * *") & ~dg.AutomationCondition.in_progress()
 
 
 @dg.asset(
     group_name=STATUS_GROUP,
     kinds={"postgres"},
     deps=["raw_feed_snapshot", "flights", "atc_positions", "traffic_movements"],
-    automation_condition=REFRESH_STATUS,
+    # Every 5 minutes gives a smooth plot of the day at 288 small runs a day; the status command
+    # reads the same figures live whenever they are needed now.
+    automation_condition=EVERY_FIVE_MINUTES,
     tags={"vatstats/layer": "status"},
-    owners=["team:vatstats"],
+    owners=OWNERS,
 )
 def network_status(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The live picture: pilots and controllers online, flights and movements today, and how old

@@ -9,7 +9,7 @@ import dagster as dg
 daily_statistics_job = dg.define_asset_job(
     name="daily_statistics_job",
     # The daily assets only (the unpartitioned network_status asset lives in group "status").
-    # Daily partitioned (DAILY_PARTITIONS): Dagster takes the partitioning from these assets.
+    # Daily partitioned: Dagster takes the partitioning from these assets.
     selection=dg.AssetSelection.groups("movements", "summaries"),
     executor_def=dg.in_process_executor,
     description="Movements, then the summaries that read them, for one UTC day.",
