@@ -1,6 +1,7 @@
 """Bad configuration and bad arguments end with one clear sentence and a non-zero exit."""
 
 import os
+import socket
 import subprocess
 import sys
 
@@ -60,3 +61,13 @@ def test_replay_of_a_missing_folder_is_refused(tmp_path) -> None:
 def test_replay_refuses_an_unknown_region(tmp_path) -> None:
     result = vatstats("replay", str(tmp_path), "--region", "europe")
     assert_one_sentence(result, "--region must be one of vatpac, global")
+
+
+def test_dev_refuses_a_busy_port_before_starting_anything(tmp_path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = vatstats("dev", "--port", str(port), env={"VATSTATS_DATA_DIR": str(tmp_path / "data")})
+    assert_one_sentence(result, f"port {port} on 127.0.0.1", "--port")
+    assert not (tmp_path / "data").exists()  # no database was started

@@ -3,6 +3,10 @@
 Dagster runs as `dagster dev` in its own process group: started from a non-interactive shell it
 would otherwise ignore SIGINT/SIGTERM. On Ctrl-C or SIGTERM the whole group is stopped, then the
 simulator and the embedded database, so nothing is left behind.
+
+It fails fast: a port already in use is refused before anything starts, and if the UI does not
+come up, or Dagster stops on its own (`dagster dev` stops when its webserver or daemon exits), the
+whole stack is stopped with one sentence and a non-zero exit status.
 """
 
 from __future__ import annotations
@@ -11,11 +15,15 @@ import argparse
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import httpx
 
 from vatstats_assets.commands.common import CommandError, open_warehouse, run_command
 from vatstats_assets.storage.partitions import ensure_partitions
@@ -23,6 +31,8 @@ from vatstats_assets.storage.server import export_environment
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STOP_GRACE_S = 20  # dagster dev shuts its webserver, daemon and code server down in a few seconds
+# Loading the code location and migrating Dagster's storage takes 10-30 s on a 2-core machine.
+UI_START_TIMEOUT_S = 180
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,6 +61,27 @@ def prepare_dagster_home(data_dir: Path) -> Path:
     return home
 
 
+def refuse_busy_port(host: str, port: int) -> None:
+    """Stop before starting anything when the UI's port is taken (the webserver would only log it)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        # As the webserver binds: a port in TIME_WAIT after a previous run is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise CommandError(
+                f"port {port} on {host} is not available for the Dagster UI ({error.strerror or error}); "
+                "stop what uses it or choose another port with --port"
+            ) from None
+
+
+def _ui_answers(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/server_info", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 def _start_simulator(args: argparse.Namespace):
     from vatstats_assets.sim.server import SimulatorServer
 
@@ -72,9 +103,29 @@ def _stop_group(process: subprocess.Popen) -> None:
         pass
 
 
+def watch(dagster: subprocess.Popen, ui_url: str, stopping: threading.Event) -> None:
+    """Until asked to stop: the UI must answer within UI_START_TIMEOUT_S, and Dagster keep running."""
+    started, up = time.monotonic(), False
+    while not stopping.is_set():
+        if dagster.poll() is not None:
+            when = "while running" if up else "before its UI came up"
+            raise CommandError(
+                f"Dagster stopped {when} (exit status {dagster.returncode}): its webserver or daemon "
+                "exited; the lines above say why. Everything vatstats started has been stopped"
+            )
+        if not up:
+            up = _ui_answers(ui_url)
+            if up:
+                print(f"vatstats: ready: the Dagster UI answers at {ui_url}", file=sys.stderr, flush=True)
+            elif time.monotonic() - started > UI_START_TIMEOUT_S:
+                raise CommandError(f"the Dagster UI did not answer at {ui_url} within {UI_START_TIMEOUT_S} s")
+        stopping.wait(0.5 if up else 1.0)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.pilots < 1 or args.speed <= 0:
         raise CommandError("--pilots must be at least 1 and --speed above 0")
+    refuse_busy_port(args.host, args.port)
     with open_warehouse(create_dagster_database=True) as warehouse:
         today = datetime.now(UTC).date()
         with warehouse.engine.begin() as conn:
@@ -88,7 +139,8 @@ def run(args: argparse.Namespace) -> int:
               f"{' (embedded)' if warehouse.server.is_embedded else ''}", file=sys.stderr)
         if simulator is not None:
             print(f"vatstats: simulated feed at {simulator.status_url}", file=sys.stderr)
-        print(f"vatstats: Dagster UI at http://{args.host}:{args.port}", file=sys.stderr, flush=True)
+        ui_url = f"http://{'[' + args.host + ']' if ':' in args.host else args.host}:{args.port}"
+        print(f"vatstats: starting the Dagster UI at {ui_url}", file=sys.stderr, flush=True)
         dagster = subprocess.Popen(
             [sys.executable, "-m", "dagster", "dev", "-w", str(REPO_ROOT / "workspace.yaml"),
              "-h", args.host, "-p", str(args.port)],
@@ -101,8 +153,7 @@ def run(args: argparse.Namespace) -> int:
 
         previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
-            while not stopping.is_set() and dagster.poll() is None:
-                stopping.wait(0.5)
+            watch(dagster, ui_url, stopping)
         finally:
             print("vatstats: stopping Dagster, the simulator and the database...", file=sys.stderr, flush=True)
             _stop_group(dagster)
@@ -110,8 +161,7 @@ def run(args: argparse.Namespace) -> int:
                 simulator.__exit__(None, None, None)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-        code = dagster.returncode
-    return 0 if stopping.is_set() else (code or 0)
+    return 0
 
 
 def main(argv: list[str]) -> int:

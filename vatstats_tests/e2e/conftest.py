@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,11 +63,9 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-@pytest.fixture(scope="module")
-def dev_stack(
-    postgres_server: PostgresServer, database_url: str, dagster_database: str, tmp_path_factory
-) -> Iterator[DevStack]:
-    data_dir = tmp_path_factory.mktemp("dev")
+@contextmanager
+def running_dev_stack(database_url: str, dagster_database: str, data_dir: Path) -> Iterator[DevStack]:
+    """`vatstats dev --simulate` in its own process group, with its UI answering; stopped afterwards."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VATSTATS_", "DAGSTER_"))}
     env.update({
@@ -89,3 +88,11 @@ def dev_stack(
     finally:
         stop(process)
         stack.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def dev_stack(
+    postgres_server: PostgresServer, database_url: str, dagster_database: str, tmp_path_factory
+) -> Iterator[DevStack]:
+    with running_dev_stack(database_url, dagster_database, tmp_path_factory.mktemp("dev")) as stack:
+        yield stack
