@@ -35,6 +35,8 @@ def test_a_plain_postgresql_url_is_pinned_to_psycopg2() -> None:
         ("VATSTATS_PARTITIONS_START", "2021-13-01", "VATSTATS_PARTITIONS_START must be a date"),
         ("VATSTATS_RAW_RETENTION_DAYS", "0", "VATSTATS_RAW_RETENTION_DAYS must be at least 1"),
         ("VATSTATS_STORE_NAMES", "maybe", "VATSTATS_STORE_NAMES must be true or false"),
+        ("VATSTATS_ALERT_WEBHOOK_URL", "hooks.slack.com/services/T0/B0/X", "VATSTATS_ALERT_WEBHOOK_URL must be an http(s) URL"),
+        ("VATSTATS_UI_URL", "dagster:3000", "VATSTATS_UI_URL must be an http(s) URL"),
     ],
 )
 def test_a_bad_setting_is_named_in_one_sentence(variable: str, value: str, message: str) -> None:
@@ -42,3 +44,22 @@ def test_a_bad_setting_is_named_in_one_sentence(variable: str, value: str, messa
         Settings.from_env({variable: value})
     assert message in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_no_alert_webhook_by_default_and_links_to_the_local_ui() -> None:
+    settings = Settings.from_env({})
+    assert settings.alert_webhook_url == ""
+    assert settings.ui_url == "http://127.0.0.1:3000"
+
+
+def test_an_alert_webhook_and_the_ui_address_are_taken_as_given() -> None:
+    settings = Settings.from_env({"VATSTATS_ALERT_WEBHOOK_URL": "https://hooks.slack.com/services/T0/B0/X",
+                                  "VATSTATS_UI_URL": "https://dagster.example/"})
+    assert settings.alert_webhook_url == "https://hooks.slack.com/services/T0/B0/X"
+    assert settings.ui_url == "https://dagster.example"
+
+
+def test_a_bad_alert_webhook_is_refused_without_showing_it() -> None:
+    with pytest.raises(SettingsError) as error:
+        Settings.from_env({"VATSTATS_ALERT_WEBHOOK_URL": "hooks.slack.com/services/T0/B0/SECRET"})
+    assert "SECRET" not in str(error.value)
