@@ -31,6 +31,7 @@ test-fast: install
 bench: install
 	$(BIN)/vatstats bench $(ARGS)
 
-# Dagster loads and validates every definition (an ephemeral instance: no database needed).
+# Dagster loads and validates every definition, as a user's `dg check defs` in this folder would:
+# the root dagster.yaml, with Dagster's storage on the embedded PostgreSQL unless one is configured.
 check: install
-	DAGSTER_HOME=$$(mktemp -d) VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(BIN)):$$PATH $(BIN)/dg check defs
+	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(BIN)):$$PATH $(BIN)/dg check defs
