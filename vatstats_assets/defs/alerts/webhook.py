@@ -8,6 +8,8 @@ import time
 import dagster as dg
 import httpx
 
+from vatstats_assets.settings import Settings
+
 DEFAULT_UI_URL = "http://127.0.0.1:3000"
 # A chat service that is down must not hold a sensor tick for long: one quick retry, then give up
 # (the sensors log it and carry on; the next incident is announced as usual).
@@ -47,3 +49,14 @@ class AlertWebhook(dg.ConfigurableResource):
                 break  # a wrong or revoked webhook: asking again would not help
         log.warning(f"The alert webhook did not take the alert ({reason}); carrying on without it.")
         return False
+
+
+ALERT_WEBHOOK_KEY = "alert_webhook"
+
+
+def alert_webhook_from_settings(settings: Settings) -> AlertWebhook:
+    # The URL is a secret: given as an EnvVar, so the UI's resource page shows the variable's name.
+    return AlertWebhook(
+        url=dg.EnvVar("VATSTATS_ALERT_WEBHOOK_URL") if settings.alert_webhook_url else "",
+        ui_url=settings.ui_url,
+    )
