@@ -22,6 +22,14 @@ between the two is measured at start by watching two snapshot changes on the sim
 requests a second for about 30 s: a local process, not the real feed).
 Also reported: whether any ingest run waited in the queue while another ingest run was in progress,
 and how many of the simulator's snapshots were never stored (between the first and last stored).
+
+Traffic: the simulator counts every response by path and status with its body bytes (`/stats`).
+The counters are read when the measuring window opens and when it closes (so the clock-offset
+probing above is left out), and the difference is divided by the snapshots stored in between:
+data requests per snapshot by status (206: the sensor's 2 KB check, 304: a check that found
+nothing new, 200: a full download), and all body bytes served, status.json included, in full
+bodies (the mean size of a 200 on the data URL in the window). One full body per snapshot is
+the floor; the target is 1.05. Response headers are not counted (a few hundred bytes each).
 """
 
 from __future__ import annotations
@@ -44,7 +52,8 @@ import sqlalchemy as sa
 
 from bench.dagster_runs import RunTimes, dagster_instance, materializations, run_times
 from bench.figures import figure, median, percentile
-from bench.warehouse import drop_database, throwaway_database
+from bench.warehouse import throwaway_database
+from vatstats_assets.storage.server import drop_database
 from vatstats_assets.core.feed import FeedFormatError, peek_update_timestamp
 from vatstats_assets.storage.server import PostgresServer
 
@@ -54,6 +63,8 @@ STARTUP_TIMEOUT_S = 240
 STOP_TIMEOUT_S = 90
 INGEST_JOB = "ingest_job"
 SNAPSHOT_INTERVAL_S = 15
+DATA_PATH = "/v3/vatsim-data.json"
+STAMP_TAG = "vatstats/update_timestamp"  # the sensor's run key, as a tag on each ingest run
 COMMITTED_BY = "flight_positions"  # the ingest step's last output: its handling commits the transaction
 SIM_URL = re.compile(r"simulated feed at (http://\S+/status\.json)")
 
@@ -163,6 +174,34 @@ def leftover_connections(engine: sa.Engine, databases: list[str]) -> int:
         ).scalar()
 
 
+def served(status_url: str) -> dict[str, dict[str, dict[str, int]]]:
+    """The simulator's traffic counters: {path: {status: {"requests": n, "bytes": body bytes}}}."""
+    return httpx.get(status_url.replace("/status.json", "/stats"), timeout=5).json()
+
+
+def traffic_figures(before: dict, after: dict, snapshots: int) -> list[dict]:
+    """Requests and bytes served per stored snapshot, from the counters at the window's two ends."""
+    def delta(path: str, status: str, what: str) -> int:
+        return after.get(path, {}).get(status, {}).get(what, 0) - before.get(path, {}).get(status, {}).get(what, 0)
+
+    paths = set(before) | set(after)
+    statuses = {path: set(before.get(path, {})) | set(after.get(path, {})) for path in paths}
+    requests = {status: delta(DATA_PATH, status, "requests") for status in sorted(statuses.get(DATA_PATH, ()))}
+    all_bytes = sum(delta(path, status, "bytes") for path in paths for status in statuses[path])
+    full = delta(DATA_PATH, "200", "bytes") / requests["200"] if requests.get("200") else None
+    if not snapshots or not full:
+        raise RuntimeError(f"no snapshot stored or no full download in the window: {requests}")
+    per_snapshot = {status: round(count / snapshots, 3) for status, count in requests.items()}
+    return [
+        figure(NAME, "bytes served per stored snapshot, in full bodies", all_bytes / full / snapshots, "bodies",
+               target="<= 1.05", snapshots=snapshots, full_body_bytes=round(full), bytes_served=all_bytes,
+               status_json_requests=delta("/status.json", "200", "requests")),
+        figure(NAME, "data URL requests per stored snapshot", sum(requests.values()) / snapshots, "requests",
+               by_status=per_snapshot, note="200: the run's full download; 206: the sensor's check of the "
+               "first 2 KB; 304: a check that found no new snapshot"),
+    ]
+
+
 def _stats(values: list[float]) -> dict[str, float]:
     return {"median": median(values), "p95": percentile(values, 0.95), "max": max(values)}
 
@@ -200,10 +239,11 @@ def run(quick: bool, *, server: PostgresServer, minutes: float = 10.0, pilots: i
 
                 wait_for(stored_count, STARTUP_TIMEOUT_S, "snapshot stored", stack, tree, log_path)
                 measure_from = time.time()
+                stored_at_start, traffic_at_start = stored_count(), served(status_url)
                 log(f"first snapshot stored; measuring for {minutes:g} minutes")
                 wait_for(lambda: time.time() - measure_from >= minutes * 60, minutes * 60 + 30,
                          "end of the measuring window", stack, tree, log_path)
-                stored_before_stop = stored_count()
+                stored_before_stop, traffic_at_end = stored_count(), served(status_url)
             finally:
                 tree.collect()
                 stop_started = time.monotonic()
@@ -257,6 +297,16 @@ def run(quick: bool, *, server: PostgresServer, minutes: float = 10.0, pilots: i
     if not tick_to_stored:
         raise RuntimeError("no ingest run stored a snapshot while the stack ran")
 
+    # How long after a snapshot appeared the sensor asked for its run (from the run key's tag), and how
+    # many runs found and stored a newer snapshot than the one they were asked for.
+    requested_s = [r.created - (datetime.fromisoformat(r.tags[STAMP_TAG]).timestamp() + offset)
+                   for r in ingest_runs if r.tags.get(STAMP_TAG)]
+    stored_newer = sum(
+        1 for event in stored_events
+        if (r := by_id.get(event["run_id"])) and r.tags.get(STAMP_TAG)
+        and event["metadata"].get("update_timestamp")
+        and datetime.fromisoformat(event["metadata"]["update_timestamp"]) > datetime.fromisoformat(r.tags[STAMP_TAG])
+    )
     behind = [r.run_id for r in ingest_runs if waited_behind_another(r, ingest_runs)]
     stamps = sorted(snapshots)
     created = sorted(r.created for r in ingest_runs)
@@ -280,6 +330,8 @@ def run(quick: bool, *, server: PostgresServer, minutes: float = 10.0, pilots: i
         figure(NAME, f"{label_a}: maximum", a["max"], "s"),
         figure(NAME, f"{label_b}: median", b["median"], "s",
                median_appeared_to_fetched_s=round(median(poll_s), 2) if poll_s else None,
+               median_appeared_to_run_requested_s=round(median(requested_s), 2) if requested_s else None,
+               runs_that_stored_a_newer_snapshot_than_requested=stored_newer,
                clock_offset_s=round(offset, 3), clock_offset_uncertainty_s=round(uncertainty, 3)),
         figure(NAME, f"{label_b}: 95th percentile", b["p95"], "s"),
         figure(NAME, f"{label_b}: maximum", b["max"], "s"),
@@ -294,6 +346,7 @@ def run(quick: bool, *, server: PostgresServer, minutes: float = 10.0, pilots: i
                len(leftovers) + len(ports_left) + connections_left, "", stop_s=round(stop_s, 1),
                processes_tracked=len(tree.seen), processes_left=leftovers, ports_left=ports_left,
                connections_left=connections_left, target="0"),
+        *traffic_figures(traffic_at_start, traffic_at_end, stored_before_stop - stored_at_start),
     ]
     return results
 

@@ -1,6 +1,8 @@
 """Fetch the VATSIM v3 feed over HTTP, politely and within bounds.
 
-`FeedClient(url).fetch()` returns the body of the current snapshot. The configured URL
+`FeedClient(url).fetch()` returns the body of the current snapshot, and
+`check_for_new_snapshot(since)` says which snapshot is current without downloading it (a
+conditional request for the first few KB; see its docstring). The configured URL
 (`VATSTATS_FEED_URL`) is either a `status.json`, from which the data URLs are
 discovered, or a data URL used as is; the simulator serves both. The client sends a
 descriptive User-Agent, accepts gzip, applies a timeout to connecting, each read and
@@ -20,11 +22,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 import orjson
+
+from vatstats_assets.core.feed import peek_update_timestamp, update_timestamp_from_prefix
 
 DEFAULT_STATUS_URL = "https://status.vatsim.net/status.json"
 FALLBACK_DATA_URL = "https://data.vatsim.net/v3/vatsim-data.json"
@@ -40,10 +44,15 @@ DEFAULT_RETRY_AFTER_S = 60.0
 # minutes, not on every 15-second poll, is what VATSIM asks of feed consumers.
 DEFAULT_DISCOVERY_TTL_S = 300.0
 
+# How much of a body a snapshot check asks for. `general` ends about 200 bytes in; 2 KiB leaves
+# room for whitespace and new fields and is still ~2 % of a compressed 600-pilot body.
+CHECK_PREFIX_BYTES = 2048
+
 _STATUS_MAX_BYTES = 1024 * 1024  # status.json is a few kB
 _STATUS_SNIFF_MAX_BYTES = 256 * 1024  # a body this small might be a status document
 _GZIP_MAGIC = b"\x1f\x8b"
 _GZIP_OR_ZLIB_WBITS = zlib.MAX_WBITS | 32  # let zlib detect either header
+_T = TypeVar("_T")
 
 
 class FeedUnavailable(RuntimeError):
@@ -71,6 +80,38 @@ class FetchedFeed:
     body: bytes  # decompressed JSON, as the feed wrote it
     fetched_at: datetime  # aware UTC, when the body had arrived
     compressed_bytes: int | None  # bytes on the wire when the body came gzip-compressed
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a data URL said identifies its current body (ETag, Last-Modified), to ask "changed since?"."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers_for(self, url: str) -> dict[str, str]:
+        """The conditional headers for a request to `url`; none for another server's URL."""
+        if url != self.url:
+            return {}
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+@dataclass(frozen=True)
+class SnapshotCheck:
+    url: str  # the data URL that answered
+    update_timestamp: datetime | None  # None: unchanged since the validators sent (HTTP 304)
+    validators: Validators | None  # to send with the next check
+    bytes_received: int  # body bytes on the wire, all requests of the check together
+
+    @property
+    def unchanged(self) -> bool:
+        return self.update_timestamp is None
 
 
 def validate_feed_url(url: object) -> str:
@@ -189,13 +230,21 @@ class FeedClient:
         Raises FeedRateLimited on HTTP 429 at once (trying another server would only
         spread the load being complained about), and FeedUnavailable when none answers.
         """
-        try:
-            return self._first_answer(self.data_urls())
-        except FeedUnavailable as failure:
-            if not isinstance(failure, FeedRateLimited):
-                # The remembered URLs may be the ones that moved: ask status.json again.
-                _discovered_urls.forget(self.feed_url)
-            raise
+        return self._from_data_urls(self._fetch_one)
+
+    def check_for_new_snapshot(self, since: Validators | None = None) -> SnapshotCheck:
+        """Which snapshot the feed serves now, learnt from a few KB instead of the whole body.
+
+        One request: conditional on `since` (so an unchanged feed answers 304, no body) and for
+        the first CHECK_PREFIX_BYTES of the plain JSON (Range, no gzip: a range of the
+        compressed bytes could not be read on its own). `general.update_timestamp` is read from
+        that prefix. A server that ignores Range sends the whole body: it is read only until the
+        timestamp shows, then the connection is dropped. Only when the prefix does not say (a
+        body that does not begin with `general`) is the whole body downloaded.
+
+        Raises FeedRateLimited, FeedUnavailable and FeedFormatError as fetch() does.
+        """
+        return self._from_data_urls(lambda url: self._check(url, since))
 
     def close(self) -> None:
         self._http.close()
@@ -213,32 +262,108 @@ class FeedClient:
 
     # --- internals ----------------------------------------------------------------
 
-    def _first_answer(self, urls: list[str]) -> FetchedFeed:
+    def _from_data_urls(self, attempt: Callable[[str], _T]) -> _T:
+        try:
+            return self._first_answer(self.data_urls(), attempt)
+        except FeedUnavailable as failure:
+            if not isinstance(failure, FeedRateLimited):
+                # The remembered URLs may be the ones that moved: ask status.json again.
+                _discovered_urls.forget(self.feed_url)
+            raise
+
+    def _first_answer(self, urls: list[str], attempt: Callable[[str], _T]) -> _T:
+        """What `attempt` makes of the first URL that answers; 429 ends the search at once."""
         failures: list[str] = []
         for url in urls:
             try:
-                download = self._download(url, self.max_body_bytes)
+                return attempt(url)
             except FeedRateLimited:
                 raise
             except FeedUnavailable as failure:
                 failures.append(str(failure))
-                continue
-            if url == self.feed_url and not self._feed_url_is_status:
-                # A configured URL not named status.json may still serve a status document.
-                discovered = _status_data_urls(download.body, url)
-                if discovered is not None:
-                    if not discovered:
-                        raise FeedUnavailable(f"{url} lists no v3 data URLs", url=url)
-                    self._feed_url_is_status = True
-                    _discovered_urls.put(url, discovered, self._discovery_ttl_s)
-                    return self._first_answer(list(discovered))
-            return FetchedFeed(url, download.body, self._clock(), download.compressed_bytes)
         if len(failures) == 1:
             raise FeedUnavailable(failures[0], url=urls[0])
         raise FeedUnavailable(
             f"none of the {len(failures)} feed data URLs answered: " + "; ".join(failures),
             url=self.feed_url,
         )
+
+    def _fetch_one(self, url: str) -> FetchedFeed:
+        download = self._download(url, self.max_body_bytes)
+        if url == self.feed_url and not self._feed_url_is_status:
+            # A configured URL not named status.json may still serve a status document.
+            discovered = _status_data_urls(download.body, url)
+            if discovered is not None:
+                if not discovered:
+                    raise FeedUnavailable(f"{url} lists no v3 data URLs", url=url)
+                self._feed_url_is_status = True
+                _discovered_urls.put(url, discovered, self._discovery_ttl_s)
+                return self._first_answer(list(discovered), self._fetch_one)
+        return FetchedFeed(url, download.body, self._clock(), download.compressed_bytes)
+
+    def _check(self, url: str, since: Validators | None) -> SnapshotCheck:
+        conditional = since.headers_for(url) if since else {}
+        headers = {
+            "Range": f"bytes=0-{CHECK_PREFIX_BYTES - 1}",
+            "Accept-Encoding": "identity",
+            **conditional,
+        }
+        deadline = time.monotonic() + self.timeout_s
+        received = 0
+        try:
+            with self._http.stream("GET", url, headers=headers) as response:
+                if response.status_code == 304:
+                    if not conditional:
+                        raise FeedUnavailable(f"{url} answered 304 Not Modified to a plain request", url=url)
+                    return SnapshotCheck(url, None, _validators(url, response) or since, 0)
+                if response.status_code != 416:  # 416: nothing to range over (an empty body)
+                    _raise_for_status(response, url, self._clock())
+                    found, received, whole = self._read_start(response, url, deadline)
+                    if found is not None:
+                        return SnapshotCheck(url, found, _validators(url, response), received)
+                    if whole is not None and response.status_code == 200:
+                        # The server ignored Range and the body ended within the prefix: it is all here.
+                        return SnapshotCheck(url, peek_update_timestamp(whole), _validators(url, response), received)
+        except httpx.TimeoutException as error:
+            raise FeedUnavailable(
+                f"{url} did not answer within {self.timeout_s:g} s ({type(error).__name__})", url=url
+            ) from error
+        except httpx.HTTPError as error:
+            raise FeedUnavailable(f"could not fetch {url}: {_describe(error)}", url=url) from error
+        # The start does not say: the whole body decides (and a status document is followed).
+        fetched = self._fetch_one(url)
+        full = fetched.compressed_bytes or len(fetched.body)
+        return SnapshotCheck(fetched.url, peek_update_timestamp(fetched.body), None, received + full)
+
+    def _read_start(
+        self, response: httpx.Response, url: str, deadline: float
+    ) -> tuple[datetime | None, int, bytes | None]:
+        """(update_timestamp or None, bytes received, the whole body if it ended within the prefix).
+
+        Reading stops as soon as the timestamp shows; leaving the response unread closes its
+        connection, so a server that ignored Range stops sending.
+        """
+        encoding = response.headers.get("Content-Encoding", "").strip().lower()
+        decompressor: Any = None
+        start, received = b"", 0
+        try:
+            for chunk in response.iter_raw():
+                if received == 0 and (encoding in ("gzip", "x-gzip") or chunk.startswith(_GZIP_MAGIC)):
+                    decompressor = zlib.decompressobj(_GZIP_OR_ZLIB_WBITS)  # sent gzip regardless
+                received += len(chunk)
+                start += decompressor.decompress(chunk, CHECK_PREFIX_BYTES) if decompressor else chunk
+                found = update_timestamp_from_prefix(start[:CHECK_PREFIX_BYTES])
+                if found is not None or len(start) >= CHECK_PREFIX_BYTES:
+                    return found, received, None
+                if time.monotonic() > deadline:
+                    raise FeedUnavailable(
+                        f"{url} took longer than {self.timeout_s:g} s to send its first bytes", url=url
+                    )
+        except zlib.error:
+            return None, received, None  # the whole body's download will say what is wrong
+        if encoding not in ("", "identity", "gzip", "x-gzip"):
+            return None, received, None
+        return None, received, start
 
     def _download(self, url: str, limit: int) -> _Download:
         deadline = time.monotonic() + self.timeout_s
@@ -272,6 +397,13 @@ class FeedClient:
 class _Download:
     body: bytes
     compressed_bytes: int | None
+
+
+def _validators(url: str, response: httpx.Response) -> Validators | None:
+    etag, last_modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+    if not etag and not last_modified:
+        return None
+    return Validators(url, etag, last_modified)
 
 
 def _raise_for_status(response: httpx.Response, url: str, now: datetime) -> None:

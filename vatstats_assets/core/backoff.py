@@ -7,6 +7,9 @@ FEED_CADENCE after the last snapshot seen (plus a little publication margin), an
 than MIN_POLL_GAP after its previous poll. That is one poll per snapshot on average, locked to
 the feed's phase.
 
+Validators: the data URL's ETag and Last-Modified from the last answer ride along in the cursor, so
+the next poll can ask "changed since?" and an unchanged feed answers 304 with no body.
+
 Breaker: after FAILURES_BEFORE_BACKOFF consecutive failures the sensor stops polling for a while,
 doubling the pause on each further failure up to MAX_PAUSE; a 429's Retry-After is honoured when
 longer. The first success closes the breaker.
@@ -36,6 +39,9 @@ class FeedPollState:
     paused_until: str | None = None
     last_error: str | None = None
     last_polled_at: str | None = None
+    data_url: str | None = None  # the URL the validators below came from
+    etag: str | None = None
+    last_modified: str | None = None
 
     def to_cursor(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -78,5 +84,9 @@ class FeedPollState:
         until = (now + pause).isoformat() if pause else None
         return replace(self, consecutive_failures=failures, paused_until=until, last_error=error)
 
-    def after_success(self, update_timestamp: str) -> FeedPollState:
-        return FeedPollState(last_update_timestamp=update_timestamp, last_polled_at=self.last_polled_at)
+    def after_success(
+        self, update_timestamp: str, *, data_url: str | None = None, etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> FeedPollState:
+        return FeedPollState(last_update_timestamp=update_timestamp, last_polled_at=self.last_polled_at,
+                             data_url=data_url, etag=etag, last_modified=last_modified)

@@ -22,6 +22,7 @@ from vatstats_assets.core.feed_parse import (
     parse_document,
     parse_snapshot,
     peek_update_timestamp,
+    update_timestamp_from_prefix,
 )
 from vatstats_assets.core.feed_values import (
     parse_altitude_ft,
@@ -48,4 +49,5 @@ __all__ = [
     "parse_frequency_khz",
     "parse_snapshot",
     "peek_update_timestamp",
+    "update_timestamp_from_prefix",
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import math
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
@@ -61,6 +62,32 @@ def peek_update_timestamp(body: bytes) -> datetime:
     complete snapshot, fetched again, could never be processed.
     """
     return _general(_decode(body)).update_timestamp
+
+
+# The start of a v3 body: `{"general":{...}` with general flat (numbers and short strings), as every
+# era of the feed writes it. Anything else, e.g. general later in the object, is left to the whole body.
+_GENERAL_FIRST = re.compile(rb'\A\s*\{\s*"general"\s*:\s*(\{[^{}]*\})')
+
+
+def update_timestamp_from_prefix(prefix: bytes) -> datetime | None:
+    """`general.update_timestamp` read from the first bytes of a plain JSON body, or None.
+
+    None means the prefix does not say (too short, or general is not the first key): read the
+    whole body instead. A complete general object that is wrong (no or bad timestamp, another
+    version) raises FeedFormatError, as the whole body would. Nothing past general is checked:
+    a body truncated further on yields its timestamp here, and the ingest run that fetches the
+    whole snapshot finds out (and retries).
+    """
+    if prefix.startswith(_UTF8_BOM):
+        prefix = prefix[len(_UTF8_BOM) :]
+    match = _GENERAL_FIRST.match(prefix)
+    if match is None:
+        return None
+    try:
+        general = orjson.loads(match.group(1))
+    except orjson.JSONDecodeError:
+        return None  # let the whole body's parse say what is wrong with it
+    return _general({"general": general}).update_timestamp
 
 
 def parse_document(document: Any) -> Snapshot:

@@ -1,5 +1,10 @@
 """The simulator over HTTP: `/status.json` and `/v3/vatsim-data.json` on a local port.
 
+The data URL behaves as a CDN in front of the real feed would: ETag and Last-Modified on every
+snapshot, 304 for a matching If-None-Match / If-Modified-Since, and a single byte Range answered
+with 206. Every response is counted by path and status, with its body bytes (`traffic()`, and
+`/stats` as JSON), so tests and benchmarks can say how much a client downloaded.
+
 Simulated time runs `speed` times faster than the wall clock from `start`; the data URL serves
 the newest 15 s snapshot at the current simulated instant. A background clock thread advances
 the simulation every snapshot interval, so the ground-truth file grows as time passes even
@@ -10,12 +15,17 @@ mode is holding back.
 from __future__ import annotations
 
 import gzip
+import hashlib
+import re
 import sys
 import threading
 import time
+from collections import defaultdict
 from datetime import UTC, datetime
+from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -31,6 +41,9 @@ from vatstats_assets.sim.truth import GroundTruth
 
 STATUS_PATH = "/status.json"
 DATA_PATH = "/v3/vatsim-data.json"
+STATS_PATH = "/stats"  # the traffic counters; not counted itself
+
+_SINGLE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
 class _SnapshotBodies:
@@ -39,17 +52,34 @@ class _SnapshotBodies:
     def __init__(self) -> None:
         self.tick_index = -1
         self.json = b""
+        self.etag = ""
+        self.last_modified = ""
+        self.modified_epoch = 0
         self._gzip: bytes | None = None
 
     def set(self, tick: Tick, body: bytes) -> None:
         self.tick_index = tick.index
         self.json = body
+        self.etag = f'"{hashlib.blake2b(body, digest_size=8).hexdigest()}"'
+        self.modified_epoch = int(tick.epoch)  # HTTP dates have whole seconds; snapshots are 15 s apart
+        self.last_modified = formatdate(self.modified_epoch, usegmt=True)
         self._gzip = None
 
     def gzipped(self) -> bytes:
         if self._gzip is None:
             self._gzip = gzip.compress(self.json, compresslevel=5, mtime=0)
         return self._gzip
+
+
+@dataclass(frozen=True)
+class _Representation:
+    """One snapshot as served in one content coding, with its validators."""
+
+    body: bytes
+    encoding: str | None
+    etag: str  # strong, and distinct per coding (the bytes differ), as Apache and nginx do
+    last_modified: str
+    modified_epoch: int
 
 
 class SimulatorServer:
@@ -98,6 +128,8 @@ class SimulatorServer:
         self._stopping = threading.Event()
         self._bodies = _SnapshotBodies()
         self._httpd: ThreadingHTTPServer | None = None
+        self._traffic_lock = threading.Lock()
+        self._traffic: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
         self._threads: list[threading.Thread] = []
         self._started_at = 0.0
 
@@ -186,6 +218,21 @@ class SimulatorServer:
     def fault(self) -> str | None:
         return self._fault
 
+    def traffic(self) -> dict[str, dict[str, dict[str, int]]]:
+        """Responses so far: {path: {status: {"requests": n, "bytes": body bytes sent}}}."""
+        with self._traffic_lock:
+            counted = {key: tuple(value) for key, value in self._traffic.items()}
+        paths: dict[str, dict[str, dict[str, int]]] = {}
+        for (path, status), (requests, sent) in sorted(counted.items()):
+            paths.setdefault(path, {})[str(status)] = {"requests": requests, "bytes": sent}
+        return paths
+
+    def count(self, path: str, status: int, body_bytes: int) -> None:
+        with self._traffic_lock:
+            entry = self._traffic[(path, status)]
+            entry[0] += 1
+            entry[1] += body_bytes
+
     def current_tick(self) -> Tick:
         elapsed = (time.monotonic() - self._started_at) * self.speed if self._started_at else 0.0
         return self.simulation.tick_at(self.simulation.window_start + self._lead_s + elapsed)
@@ -224,6 +271,16 @@ class SimulatorServer:
         with self._lock:
             return self._bodies.gzipped()
 
+    def current_representation(self, *, gzipped: bool) -> _Representation:
+        """The current snapshot in one coding, with its ETag and Last-Modified, under one lock."""
+        self.snapshot_body()
+        with self._lock:
+            bodies = self._bodies
+            if gzipped:
+                return _Representation(bodies.gzipped(), "gzip", bodies.etag[:-1] + '-gzip"',
+                                       bodies.last_modified, bodies.modified_epoch)
+            return _Representation(bodies.json, None, bodies.etag, bodies.last_modified, bodies.modified_epoch)
+
     def sleep(self, seconds: float) -> bool:
         """Hold a request back; False when the server is stopping meanwhile."""
         return not self._stopping.wait(seconds)
@@ -255,7 +312,9 @@ class _FeedHandler(BaseHTTPRequestHandler):
             except ValueError as error:
                 self._send(HTTPStatus.BAD_REQUEST, orjson.dumps({"error": str(error)}))
                 return
-            if url.path == STATUS_PATH:
+            if url.path == STATS_PATH:
+                self._send(HTTPStatus.OK, orjson.dumps(self.simulator.traffic()), counted=False)
+            elif url.path == STATUS_PATH:
                 self._status(fault)
             elif url.path == DATA_PATH:
                 self._data(fault or self.simulator.fault)
@@ -305,16 +364,49 @@ class _FeedHandler(BaseHTTPRequestHandler):
             body = orjson.dumps(faults.with_extra_fields(self.simulator.current_snapshot()))
         elif fault == "missing_optional":
             body = orjson.dumps(faults.without_optional_fields(self.simulator.current_snapshot()))
+        elif fault is None:
+            self._snapshot(self.simulator.current_representation(gzipped=self._accepts_gzip()))
+            return
         else:
             _, body = self.simulator.snapshot_body()
-            if fault is None and self._accepts_gzip():
-                self._send(HTTPStatus.OK, self.simulator.gzipped_current(), encoding="gzip")
-                return
         if fault == "truncated":
             body = body[: len(body) // 2]
         elif fault == "oversized":
             body = faults.oversized(body)
         self._send(HTTPStatus.OK, body, compressible=True)
+
+    def _snapshot(self, current: _Representation) -> None:
+        """The current snapshot, honouring validators and a single byte range as a CDN would."""
+        validators = {"ETag": current.etag, "Last-Modified": current.last_modified,
+                      "Accept-Ranges": "bytes", "Vary": "Accept-Encoding"}
+        if self._not_modified(current):
+            self._send(HTTPStatus.NOT_MODIFIED, b"", headers=validators)
+            return
+        span = _byte_range(self.headers.get("Range"), len(current.body))
+        if span is None:
+            self._send(HTTPStatus.OK, current.body, headers=validators, encoding=current.encoding)
+        elif span == ():
+            self._send(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE, b"",
+                       headers={"Content-Range": f"bytes */{len(current.body)}"})
+        else:  # a range of the bytes as coded (of the gzip stream, if gzip was chosen), as HTTP defines it
+            first, last = span
+            self._send(HTTPStatus.PARTIAL_CONTENT, current.body[first:last + 1], encoding=current.encoding,
+                       headers={**validators, "Content-Range": f"bytes {first}-{last}/{len(current.body)}"})
+
+    def _not_modified(self, current: _Representation) -> bool:
+        # If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2); weak comparison for GET.
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:
+            tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+            return "*" in tags or current.etag in tags
+        if_modified_since = self.headers.get("If-Modified-Since")
+        if if_modified_since:
+            try:
+                since = parsedate_to_datetime(if_modified_since)
+            except (TypeError, ValueError):
+                return False  # an unreadable date is ignored, as the RFC says
+            return current.modified_epoch <= since.timestamp()
+        return False
 
     def _accepts_gzip(self) -> bool:
         return "gzip" in self.headers.get("Accept-Encoding", "").lower()
@@ -327,14 +419,18 @@ class _FeedHandler(BaseHTTPRequestHandler):
         headers: dict[str, str] | None = None,
         encoding: str | None = None,
         compressible: bool = False,
+        counted: bool = True,
     ) -> None:
         if compressible and encoding is None and self._accepts_gzip():
             # Level 1: the oversized body is 40 MiB and speed matters more than ratio here.
             body = gzip.compress(body, compresslevel=1, mtime=0)
             encoding = "gzip"
+        if counted:
+            self.simulator.count(urlsplit(self.path).path, status, 0 if self.command == "HEAD" else len(body))
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
+        if status != HTTPStatus.NOT_MODIFIED:  # a 304 has no body, so no body headers
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-cache")
         if encoding:
             self.send_header("Content-Encoding", encoding)
@@ -346,3 +442,23 @@ class _FeedHandler(BaseHTTPRequestHandler):
 
     def do_HEAD(self) -> None:
         self.do_GET()
+
+
+def _byte_range(header: str | None, size: int) -> tuple[int, int] | tuple[()] | None:
+    """(first, last) of a single `bytes=` range; () when unsatisfiable; None to serve it all.
+
+    Several ranges, or a header that cannot be read, are ignored (the whole body is served), which
+    the RFC allows and keeps the simulator small.
+    """
+    match = _SINGLE_RANGE.fullmatch(header.strip()) if header else None
+    if match is None or match.group(1) == match.group(2) == "":
+        return None
+    first_text, last_text = match.groups()
+    if first_text == "":  # bytes=-N: the last N bytes
+        suffix = int(last_text)
+        return (max(0, size - suffix), size - 1) if suffix and size else ()
+    first = int(first_text)
+    last = min(int(last_text), size - 1) if last_text else size - 1
+    if first >= size:
+        return ()
+    return None if last < first else (first, last)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from vatstats_assets.core.feed import Snapshot, parse_snapshot, peek_update_timestamp
+from vatstats_assets.core.feed import Snapshot, parse_snapshot, peek_update_timestamp, update_timestamp_from_prefix
 from vatstats_tests.fixtures import FEED_FIXTURE_DATES, load_fixture_bytes
 
 
@@ -75,6 +75,13 @@ def test_every_timestamp_in_every_era_is_aware_utc(era):
 def test_peek_reads_the_same_update_timestamp_as_the_full_parse(era):
     date, snapshot = era
     assert peek_update_timestamp(load_fixture_bytes(date)) == snapshot.update_timestamp
+
+
+@pytest.mark.parametrize("prefix_bytes", [2048, 256])
+def test_the_first_bytes_of_every_era_give_the_same_update_timestamp_as_the_full_parse(era, prefix_bytes):
+    # The feed sensor reads only this much of a snapshot (feed_client.CHECK_PREFIX_BYTES is 2048).
+    date, snapshot = era
+    assert update_timestamp_from_prefix(load_fixture_bytes(date)[:prefix_bytes]) == snapshot.update_timestamp
 
 
 def test_seven_digit_fractions_keep_their_first_six_digits_as_microseconds(june_2021):

@@ -15,6 +15,7 @@ from vatstats_assets.core.feed import (
     parse_document,
     parse_snapshot,
     peek_update_timestamp,
+    update_timestamp_from_prefix,
 )
 from vatstats_tests.fixtures import load_fixture_bytes
 
@@ -359,3 +360,34 @@ def test_peek_names_a_missing_update_timestamp():
     del document["general"]["update_timestamp"]
     with pytest.raises(FeedFormatError, match="general.update_timestamp"):
         peek_update_timestamp(body(document))
+
+
+# --- the update timestamp from the first bytes of a body ---------------------------------
+
+
+def test_the_first_bytes_of_a_body_give_its_update_timestamp_without_the_rest():
+    start = body(feed())[:300]  # general is complete, the pilots cut off mid-record
+    assert update_timestamp_from_prefix(start) == datetime(2024, 2, 20, 23, 19, 51, 947440, tzinfo=UTC)
+
+
+def test_a_pretty_printed_body_with_a_byte_order_mark_is_read_too():
+    start = b"\xef\xbb\xbf" + json.dumps(feed(), indent=2).encode()
+    assert update_timestamp_from_prefix(start[:400]) == peek_update_timestamp(start)
+
+
+@pytest.mark.parametrize("start", [
+    b"",
+    b'{"general":{"version":3,"update_timestamp":"2024-02-20T23:19',  # general cut short
+    b'{"pilots":[],"general":{"update_timestamp":"2024-02-20T23:19:51Z"}}',  # general not first
+    b"<html><body>502 Bad Gateway</body></html>",
+    b'{"general":{"update_timestamp":"2024-02-20T23:19:51Z",}}',  # general is not JSON
+], ids=["empty", "cut-short", "general-not-first", "html", "invalid"])
+def test_a_start_that_does_not_say_gives_none_so_the_whole_body_decides(start):
+    assert update_timestamp_from_prefix(start) is None
+
+
+def test_a_complete_general_without_a_usable_timestamp_is_a_format_error_as_for_the_whole_body():
+    document = feed()
+    document["general"]["update_timestamp"] = "yesterday"
+    with pytest.raises(FeedFormatError, match="not a timestamp"):
+        update_timestamp_from_prefix(body(document)[:200])

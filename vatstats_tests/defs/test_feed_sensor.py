@@ -1,4 +1,8 @@
-"""The feed sensor, evaluated with Dagster's build_sensor_context against a real local HTTP feed."""
+"""The feed sensor, evaluated with Dagster's build_sensor_context against a real local HTTP feed.
+
+FixtureFeedServer ignores Range and validators (every answer a whole 200); the stepped simulator
+honours both, as a CDN would, and counts what it served.
+"""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -10,6 +14,8 @@ from vatstats_assets.core.backoff import FAILURES_BEFORE_BACKOFF, MIN_POLL_GAP, 
 from vatstats_assets.defs.ingest.sensor import vatsim_feed_sensor
 from vatstats_assets.defs.resources import FeedResource
 from vatstats_tests.fixtures import load_fixture_bytes
+from vatstats_tests.reliability.ingest_runs import ingest_resources, run_ingest
+from vatstats_tests.reliability.stepped_feed import SteppedSimulator
 from vatstats_tests.support.feed_server import FixtureFeedServer
 
 
@@ -30,7 +36,7 @@ def poll_gap_passed(cursor: str | None) -> str | None:
     return json.dumps(state)
 
 
-def tick(feed_server: FixtureFeedServer, cursor: str | None = None):
+def tick(feed_server: FixtureFeedServer | SteppedSimulator, cursor: str | None = None):
     context = dg.build_sensor_context(cursor=poll_gap_passed(cursor), resources={"feed": FeedResource(feed_url=feed_server.status_url, timeout_s=5)})
     result = vatsim_feed_sensor.evaluate_tick(context)
     return result, result.cursor
@@ -95,3 +101,65 @@ def test_the_feed_is_not_polled_before_the_next_snapshot_is_due(feed_server) -> 
     result = vatsim_feed_sensor.evaluate_tick(context)
     assert feed_server.requests == 0
     assert "not polled" in result.skip_message
+
+
+# --- what a poll costs, against a feed that answers validators and Range --------------------------
+
+
+@pytest.fixture
+def cdn_feed():
+    # A day in the past, so every snapshot is already due when the sensor looks; 600 pilots, as
+    # `vatstats dev --simulate` serves (about 100 KB a gzip body).
+    with SteppedSimulator(pilots=600, start=datetime.now(UTC) - timedelta(days=1)) as simulator:
+        yield simulator
+
+
+def data_traffic(feed: SteppedSimulator) -> dict[str, dict[str, int]]:
+    return feed.traffic().get("/v3/vatsim-data.json", {})
+
+
+def full_body_bytes(feed: SteppedSimulator) -> int:
+    return len(feed.current_representation(gzipped=True).body)
+
+
+def test_a_new_snapshot_costs_the_sensor_a_few_kb_not_a_body(cdn_feed) -> None:
+    result, _ = tick(cdn_feed)
+    assert [r.run_key for r in result.run_requests] == [cdn_feed.current_tick().moment.isoformat()]
+    served = data_traffic(cdn_feed)
+    assert set(served) == {"206"}  # no full download
+    assert served["206"]["bytes"] < full_body_bytes(cdn_feed) / 20
+
+
+def test_an_unchanged_snapshot_is_a_304_and_requests_nothing(cdn_feed) -> None:
+    _, cursor = tick(cdn_feed)
+    result, _ = tick(cdn_feed, cursor)
+    assert result.run_requests == []
+    assert result.skip_message.endswith("(HTTP 304).")
+    assert data_traffic(cdn_feed)["304"] == {"requests": 1, "bytes": 0}
+
+
+def test_the_next_snapshot_after_a_304_requests_its_run(cdn_feed) -> None:
+    _, cursor = tick(cdn_feed)
+    _, cursor = tick(cdn_feed, cursor)
+    cdn_feed.step()
+    result, cursor = tick(cdn_feed, cursor)
+    [request] = result.run_requests
+    assert request.run_key == cdn_feed.current_tick().moment.isoformat()
+    assert json.loads(cursor)["etag"] == cdn_feed.current_representation(gzipped=False).etag
+
+
+def test_sensor_and_ingest_run_together_download_each_snapshot_about_once(cdn_feed, engine, database_url) -> None:
+    resources = ingest_resources(database_url, cdn_feed.status_url, timeout_s=5)
+    snapshots, cursor = 6, None
+    for _ in range(snapshots):
+        cdn_feed.step()
+        result, cursor = tick(cdn_feed, cursor)
+        [request] = result.run_requests
+        assert run_ingest(resources, expected_update_timestamp=request.run_key).success
+        _, cursor = tick(cdn_feed, cursor)  # polled again before the next snapshot is out: a 304
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM vatstats.feed_snapshots").scalar() == snapshots
+    served = data_traffic(cdn_feed)
+    full = served["200"]["bytes"] / served["200"]["requests"]
+    assert served["200"]["requests"] == snapshots  # the runs' downloads, and only those
+    assert sum(entry["bytes"] for entry in served.values()) / full / snapshots <= 1.05

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import httpx
 import orjson
@@ -191,3 +192,65 @@ def test_ground_truth_is_written_while_serving_and_closed_on_stop(tmp_path) -> N
             _get(server.data_url)
     events = {orjson.loads(line)["event"] for line in path.read_bytes().splitlines()}
     assert "controller_session" in events and events & {"departure", "arrival"}
+
+
+# --- validators, ranges and traffic counters, as a CDN in front of the feed ---------------------
+
+
+@pytest.fixture
+def still() -> Iterator[SimulatorServer]:
+    """A simulator whose snapshot does not change during a test (a millionth of real time)."""
+    with SimulatorServer(port=0, speed=1e-6, pilots=50, seed=1, start=datetime(2026, 1, 1, tzinfo=UTC)) as server:
+        yield server
+
+
+def test_the_data_url_names_its_snapshot_with_an_etag_and_last_modified(still: SimulatorServer) -> None:
+    plain, gzipped = _get(still.data_url, gzip_ok=False), _get(still.data_url)
+    assert plain.headers["etag"].startswith('"') and plain.headers["etag"] != gzipped.headers["etag"]
+    assert plain.headers["last-modified"] == "Thu, 01 Jan 2026 00:00:00 GMT"
+    assert plain.headers["accept-ranges"] == "bytes"
+
+
+def test_a_matching_if_none_match_or_if_modified_since_answers_304_without_a_body(still: SimulatorServer) -> None:
+    first = _get(still.data_url, gzip_ok=False)
+    by_etag = httpx.get(still.data_url, headers={"If-None-Match": first.headers["etag"], "Accept-Encoding": "identity"})
+    by_date = httpx.get(still.data_url, headers={"If-Modified-Since": first.headers["last-modified"]})
+    older = httpx.get(still.data_url, headers={"If-Modified-Since": "Wed, 31 Dec 2025 23:59:59 GMT"})
+    other_etag = httpx.get(still.data_url, headers={"If-None-Match": '"other"',
+                                                    "If-Modified-Since": first.headers["last-modified"]})
+    assert (by_etag.status_code, by_etag.content) == (304, b"")
+    assert by_etag.headers["etag"] == first.headers["etag"]
+    assert by_date.status_code == 304
+    assert older.status_code == 200
+    assert other_etag.status_code == 200  # If-None-Match decides when both are sent
+
+
+def test_a_single_byte_range_answers_206_with_those_bytes(still: SimulatorServer) -> None:
+    whole = _get(still.data_url, gzip_ok=False).content
+    start = httpx.get(still.data_url, headers={"Range": "bytes=0-99", "Accept-Encoding": "identity"})
+    end = httpx.get(still.data_url, headers={"Range": "bytes=-10", "Accept-Encoding": "identity"})
+    assert (start.status_code, start.content) == (206, whole[:100])
+    assert start.headers["content-range"] == f"bytes 0-99/{len(whole)}"
+    assert (end.status_code, end.content) == (206, whole[-10:])
+
+
+def test_a_range_past_the_end_is_416_and_several_ranges_are_served_whole(still: SimulatorServer) -> None:
+    past = httpx.get(still.data_url, headers={"Range": "bytes=99999999-", "Accept-Encoding": "identity"})
+    several = httpx.get(still.data_url, headers={"Range": "bytes=0-1,5-6", "Accept-Encoding": "identity"})
+    assert past.status_code == 416
+    assert several.status_code == 200 and several.content == _get(still.data_url, gzip_ok=False).content
+
+
+def test_stats_counts_requests_and_body_bytes_by_path_and_status(still: SimulatorServer) -> None:
+    gzipped = _get(still.data_url).content
+    compressed_size = len(still.gzipped_current())
+    httpx.get(still.data_url, headers={"Range": "bytes=0-99", "Accept-Encoding": "identity"})
+    _get(still.status_url)
+    stats = httpx.get(still.base_url + "/stats").json()
+    assert stats == still.traffic()
+    assert stats["/v3/vatsim-data.json"] == {
+        "200": {"requests": 1, "bytes": compressed_size},
+        "206": {"requests": 1, "bytes": 100},
+    }
+    assert stats["/status.json"]["200"]["requests"] == 1 and "/stats" not in stats
+    assert gzipped  # decoded by httpx; the count is of what went over the wire

@@ -1,4 +1,9 @@
-"""The feed sensor: ask for an ingest run whenever the feed has a new snapshot (one every 15 s)."""
+"""The feed sensor: ask for an ingest run whenever the feed has a new snapshot (one every 15 s).
+
+The sensor never downloads a snapshot: it asks for the first 2 KB, conditionally on the validators
+of the last answer (FeedClient.check_for_new_snapshot), so a new snapshot costs a few KB and an
+unchanged one a 304. The run it requests makes the one full download of each snapshot.
+"""
 
 
 from datetime import UTC, datetime, timedelta
@@ -6,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 
 from vatstats_assets.core.backoff import FeedPollState
-from vatstats_assets.core.feed import FeedFormatError, peek_update_timestamp
+from vatstats_assets.core.feed import FeedFormatError
 from vatstats_assets.defs.ingest.jobs import INGEST_LANE_TAG, ingest_job
 from vatstats_assets.defs.resources import FeedResource
-from vatstats_assets.feed_client import FeedRateLimited, FeedUnavailable
+from vatstats_assets.feed_client import FeedRateLimited, FeedUnavailable, Validators
 
 # The daemon evaluates the sensor every 5 s, but the feed is fetched only when a new snapshot is
 # due (core/backoff.py): one fetch per 15 s snapshot on average, in step with the feed's cadence.
@@ -21,8 +26,9 @@ EVALUATION_INTERVAL_S = 5
     job=ingest_job,
     minimum_interval_seconds=EVALUATION_INTERVAL_S,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Polls the VATSIM feed once per 15 s snapshot, in step with its cadence, and requests "
-    "one ingest run per new general.update_timestamp (the run key). Backs off after repeated feed failures.",
+    description="Polls the VATSIM feed once per 15 s snapshot, in step with its cadence, with a conditional "
+    "request for the first 2 KB (never the whole body), and requests one ingest run per new "
+    "general.update_timestamp (the run key). Backs off after repeated feed failures.",
 )
 def vatsim_feed_sensor(context: dg.SensorEvaluationContext, feed: FeedResource):
     now = datetime.now(UTC)
@@ -36,19 +42,24 @@ def vatsim_feed_sensor(context: dg.SensorEvaluationContext, feed: FeedResource):
         # No fetch: the next snapshot is not due yet. The cursor is unchanged.
         return dg.SkipReason(f"Next snapshot due at {state.next_poll_at().isoformat()}; not polled.")
     state = state.polled(now)
+    since = None
+    if state.data_url and state.last_update_timestamp:  # validators mean nothing without the snapshot
+        since = Validators(state.data_url, state.etag, state.last_modified)
     try:
         with feed.client() as client:
-            update_timestamp = peek_update_timestamp(client.fetch().body)
+            check = client.check_for_new_snapshot(since)
     except FeedRateLimited as error:
         state = state.after_failure(now, str(error), timedelta(seconds=error.retry_after_s))
     except (FeedUnavailable, FeedFormatError) as error:
         state = state.after_failure(now, str(error))
     else:
-        stamp = update_timestamp.isoformat()
+        validators = check.validators or Validators(check.url)
+        stamp = state.last_update_timestamp if check.unchanged else check.update_timestamp.isoformat()
+        context.update_cursor(state.after_success(
+            stamp, data_url=validators.url, etag=validators.etag, last_modified=validators.last_modified,
+        ).to_cursor())
         if stamp == state.last_update_timestamp:
-            context.update_cursor(state.after_success(stamp).to_cursor())
-            return dg.SkipReason(f"No new snapshot since {stamp}.")
-        context.update_cursor(state.after_success(stamp).to_cursor())
+            return dg.SkipReason(f"No new snapshot since {stamp}{' (HTTP 304)' if check.unchanged else ''}.")
         return dg.RunRequest(
             run_key=stamp,
             run_config=dg.RunConfig(ops={"ingest_snapshot": {"config": {"expected_update_timestamp": stamp}}}),
