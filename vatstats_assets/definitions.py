@@ -7,6 +7,7 @@ partitions and the resources.
 
 import dagster as dg
 
+from vatstats_assets.defs.alerts.definitions import alerts_definitions
 from vatstats_assets.defs.automation import automation_sensor
 from vatstats_assets.defs.ingest.definitions import ingest_definitions
 from vatstats_assets.defs.io_manager import WarehouseIOManager
@@ -30,6 +31,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         movements_definitions(partitions),
         summaries_definitions(partitions),
         maintenance_definitions(),
+        alerts_definitions(),
     )
     assets = [a for a in domains.assets or [] if isinstance(a, dg.AssetsDefinition)]
     return dg.Definitions.merge(

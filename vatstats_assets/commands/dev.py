@@ -141,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"vatstats: simulated feed at {simulator.status_url}", file=sys.stderr)
         ui_url = f"http://{'[' + args.host + ']' if ':' in args.host else args.host}:{args.port}"
         print(f"vatstats: starting the Dagster UI at {ui_url}", file=sys.stderr, flush=True)
+        env.setdefault("VATSTATS_UI_URL", ui_url)  # the links in alerts point at this UI
         dagster = subprocess.Popen(
             [sys.executable, "-m", "dagster", "dev", "-w", str(REPO_ROOT / "workspace.yaml"),
              "-h", args.host, "-p", str(args.port)],

@@ -6,6 +6,7 @@ from functools import cache
 import dagster as dg
 import sqlalchemy as sa
 
+from vatstats_assets.defs.alerts.webhook import ALERT_WEBHOOK_KEY, alert_webhook_from_settings
 from vatstats_assets.feed_client import FeedClient
 from vatstats_assets.settings import Settings, validate_database_url
 from vatstats_assets.storage.engine import create_warehouse_engine
@@ -79,4 +80,5 @@ def resources_from_settings(settings: Settings) -> dict[str, dg.ConfigurableReso
             store_names=settings.store_names,
         ),
         "feed": FeedResource(feed_url=settings.feed_url),
+        ALERT_WEBHOOK_KEY: alert_webhook_from_settings(settings),
     }

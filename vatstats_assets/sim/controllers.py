@@ -20,7 +20,6 @@ from vatstats_assets.sim.world import FEED_SERVERS, SimAirport, World
 OBSERVER, FSS, DELIVERY, GROUND, TOWER, APPROACH, CENTRE = range(7)  # the feed's facility ids
 
 CONTROLLER_CID_BASE = 1_000_001
-OBSERVER_SHARE = 0.4  # about half the real `controllers` list is observers; a bit fewer here
 QUICK_RECONNECT_SHARE = 0.12  # the next session on a position starts within 5 minutes
 TOWER_ATIS_SHARE = 0.6
 

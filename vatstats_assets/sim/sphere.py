@@ -71,12 +71,6 @@ def interpolate(a: Vector, b: Vector, angle: float, fraction: float) -> Vector:
     return (ka * a[0] + kb * b[0], ka * a[1] + kb * b[1], ka * a[2] + kb * b[2])
 
 
-def heading_between(a: Vector, b: Vector) -> float:
-    lat1, lon1 = to_lat_lon(a)
-    lat2, lon2 = to_lat_lon(b)
-    return initial_bearing_deg(lat1, lon1, lat2, lon2)
-
-
 def angle_difference_deg(a: float, b: float) -> float:
     """Smallest absolute difference between two headings (0..180)."""
     return abs((a - b + 180.0) % 360.0 - 180.0)
