@@ -224,12 +224,16 @@ class FeedClient:
         _discovered_urls.put(self.feed_url, urls, self._discovery_ttl_s)
         return list(urls)
 
-    def fetch(self) -> FetchedFeed:
+    def fetch(self, *, data_url: str | None = None) -> FetchedFeed:
         """The current snapshot's body from the first data URL that answers.
 
-        Raises FeedRateLimited on HTTP 429 at once (trying another server would only
-        spread the load being complained about), and FeedUnavailable when none answers.
+        `data_url`, a data URL already discovered (by the sensor's check), is fetched alone,
+        without asking status.json. Raises FeedRateLimited on HTTP 429 at once (trying another
+        server would only spread the load being complained about), and FeedUnavailable when
+        none answers.
         """
+        if data_url:
+            return self._fetch_one(validate_feed_url(data_url))
         return self._from_data_urls(self._fetch_one)
 
     def check_for_new_snapshot(self, since: Validators | None = None) -> SnapshotCheck:

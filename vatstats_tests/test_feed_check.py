@@ -186,3 +186,10 @@ def test_a_429_is_rate_limited_with_its_retry_after():
             pytest.raises(FeedRateLimited) as raised:
         client.check_for_new_snapshot()
     assert raised.value.retry_after_s == 30
+
+
+def test_a_run_told_the_data_url_fetches_it_without_asking_status_json(sim):
+    with FeedClient(sim.status_url) as client:
+        fetched = client.fetch(data_url=sim.data_url)
+    assert fetched.url == sim.data_url
+    assert "/status.json" not in sim.traffic()

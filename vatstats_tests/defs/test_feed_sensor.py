@@ -118,6 +118,10 @@ def data_traffic(feed: SteppedSimulator) -> dict[str, dict[str, int]]:
     return feed.traffic().get("/v3/vatsim-data.json", {})
 
 
+def feed_requests(feed: SteppedSimulator, path: str) -> int:
+    return sum(entry["requests"] for entry in feed.traffic().get(path, {}).values())
+
+
 def full_body_bytes(feed: SteppedSimulator) -> int:
     return len(feed.current_representation(gzipped=True).body)
 
@@ -145,6 +149,7 @@ def test_the_next_snapshot_after_a_304_requests_its_run(cdn_feed) -> None:
     result, cursor = tick(cdn_feed, cursor)
     [request] = result.run_requests
     assert request.run_key == cdn_feed.current_tick().moment.isoformat()
+    assert request.run_config["ops"]["ingest_snapshot"]["config"]["data_url"] == cdn_feed.data_url
     assert json.loads(cursor)["etag"] == cdn_feed.current_representation(gzipped=False).etag
 
 
@@ -155,11 +160,12 @@ def test_sensor_and_ingest_run_together_download_each_snapshot_about_once(cdn_fe
         cdn_feed.step()
         result, cursor = tick(cdn_feed, cursor)
         [request] = result.run_requests
-        assert run_ingest(resources, expected_update_timestamp=request.run_key).success
+        assert run_ingest(resources, **request.run_config["ops"]["ingest_snapshot"]["config"]).success
         _, cursor = tick(cdn_feed, cursor)  # polled again before the next snapshot is out: a 304
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM vatstats.feed_snapshots").scalar() == snapshots
     served = data_traffic(cdn_feed)
     full = served["200"]["bytes"] / served["200"]["requests"]
     assert served["200"]["requests"] == snapshots  # the runs' downloads, and only those
+    assert feed_requests(cdn_feed, "/status.json") == 1  # the sensor's discovery; the runs are told the data URL
     assert sum(entry["bytes"] for entry in served.values()) / full / snapshots <= 1.05

@@ -51,6 +51,10 @@ class IngestConfig(dg.Config):
     expected_update_timestamp: str | None = None
     # Live ingestion ignores a snapshot older than the newest stored (a lagging mirror).
     allow_older: bool = False
+    # The data URL the sensor's check was answered from. Each run is a process of its own, so the
+    # status.json answer the sensor keeps for 5 minutes would otherwise be asked for again every
+    # run; a URL that fails fails the run, and the sensor, which forgets it, finds another.
+    data_url: str | None = None
 
 
 def _unreachable(engine: sa.Engine, error: sa.exc.OperationalError) -> dg.Failure:
@@ -99,7 +103,7 @@ def _ingest(context: dg.AssetExecutionContext, config: IngestConfig, feed: FeedR
     started = time.perf_counter()
     try:
         with feed.client() as client:
-            fetched = client.fetch()
+            fetched = client.fetch(data_url=config.data_url)
         snapshot, compressed = parse_and_compress(fetched.body, store_names=warehouse.store_names)
     except FeedRateLimited as error:
         # The server said when to ask again: retrying sooner would ignore it. Not retried; the

@@ -62,7 +62,8 @@ def vatsim_feed_sensor(context: dg.SensorEvaluationContext, feed: FeedResource):
             return dg.SkipReason(f"No new snapshot since {stamp}{' (HTTP 304)' if check.unchanged else ''}.")
         return dg.RunRequest(
             run_key=stamp,
-            run_config=dg.RunConfig(ops={"ingest_snapshot": {"config": {"expected_update_timestamp": stamp}}}),
+            run_config=dg.RunConfig(ops={"ingest_snapshot": {"config": {
+                "expected_update_timestamp": stamp, "data_url": check.url}}}),
             tags={**INGEST_LANE_TAG, "vatstats/update_timestamp": stamp},
         )
     context.update_cursor(state.to_cursor())
