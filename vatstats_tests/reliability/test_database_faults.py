@@ -164,3 +164,30 @@ def test_a_replay_killed_in_the_middle_of_a_write_leaves_only_whole_snapshots_an
     assert warehouse_checksums(engine, INGEST_TABLES, across_databases=True) == warehouse_checksums(
         reference_warehouse, INGEST_TABLES, across_databases=True)
 
+
+
+def test_a_failure_writing_the_last_ingest_output_leaves_no_row_of_the_tick(
+    engine: sa.Engine, database_url: str, feed: SteppedSimulator
+) -> None:
+    # The track positions are the tick's last write; PostgreSQL refuses them here.
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE FUNCTION vatstats.refuse_positions() RETURNS trigger LANGUAGE plpgsql AS"
+            " $$ BEGIN RAISE EXCEPTION 'positions refused by the test'; END $$;"
+            " CREATE TRIGGER refuse_positions BEFORE INSERT ON vatstats.flight_positions"
+            " FOR EACH ROW EXECUTE FUNCTION vatstats.refuse_positions();"
+        )
+    try:
+        run = run_ingest(ingest_resources(database_url, feed.data_url))
+    finally:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP FUNCTION vatstats.refuse_positions() CASCADE")
+
+    assert not run.success
+    assert any("positions refused by the test" in message for message in run.messages)
+    with engine.connect() as conn:
+        stored = {table: conn.execute(sa.text(f"SELECT count(*) FROM vatstats.{table}")).scalar()
+                  for table in ("feed_snapshots", "flights", "atc_positions", "flight_positions")}
+    assert stored == dict.fromkeys(stored, 0)
+    # The same snapshot is stored whole by the next run.
+    assert run_ingest(ingest_resources(database_url, feed.data_url)).success
