@@ -6,10 +6,10 @@ import dagster as dg
 import pandas as pd
 import sqlalchemy as sa
 
-from vatstats_assets.defs.io_manager import WarehouseIOManager, write_metadata
-from vatstats_assets.defs.resources import WarehouseResource
+from vatstats_assets.defs.io_manager import write_metadata
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.tables import CONTROLLER_SUMMARIES, MOVEMENT_SUMMARIES
+from vatstats_tests.support.definitions import run_resources
 
 DAYS = dg.DailyPartitionsDefinition(start_date="2026-11-01", timezone="UTC")
 
@@ -37,11 +37,7 @@ def controller_day() -> pd.DataFrame:
 
 
 def materialised_metadata(database_url: str, asset: dg.AssetsDefinition, **kwargs) -> dict:
-    warehouse = WarehouseResource(database_url=database_url)
-    result = dg.materialize(
-        [asset], resources={"warehouse": warehouse, "warehouse_io_manager": WarehouseIOManager(warehouse=warehouse)},
-        **kwargs,
-    )
+    result = dg.materialize([asset], resources=run_resources(database_url), **kwargs)
     assert result.success
     return result.get_asset_materialization_events()[0].event_specific_data.materialization.metadata
 
@@ -88,11 +84,7 @@ def staged_controller_day() -> bulk.StagedRows:
 
 
 def test_staged_rows_given_to_an_upsert_are_refused_with_a_reason(database_url) -> None:
-    warehouse = WarehouseResource(database_url=database_url)
-    result = dg.materialize(
-        [staged_controller_day], raise_on_error=False,
-        resources={"warehouse": warehouse, "warehouse_io_manager": WarehouseIOManager(warehouse=warehouse)},
-    )
+    result = dg.materialize([staged_controller_day], raise_on_error=False, resources=run_resources(database_url))
     assert not result.success
     failure = next(event for event in result.all_events if event.is_step_failure)
     assert "returned StagedRows, which can only be appended" in failure.step_failure_data.error.to_string()
