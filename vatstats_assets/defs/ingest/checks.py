@@ -10,9 +10,6 @@ from vatstats_assets.defs.conventions import EVERY_FIVE_MINUTES
 from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_assets.storage.summaries import latest_snapshot_at
 
-# Checked every 5 minutes on its own (ingest runs only ever see a snapshot they just wrote).
-FRESHNESS_SCHEDULE = EVERY_FIVE_MINUTES
-
 
 @dg.asset_check(
     asset="raw_feed_snapshot",
@@ -20,7 +17,8 @@ FRESHNESS_SCHEDULE = EVERY_FIVE_MINUTES
     description=f"The newest stored snapshot is at most {FRESHNESS_LIMIT.seconds} s old (WARN when nothing is "
     "stored yet). A stopped vatsim_feed_sensor fails it too: Dagster has no public API to tell a stop on "
     "purpose from an outage.",
-    automation_condition=FRESHNESS_SCHEDULE,
+    # Every 5 minutes on its own: ingest runs only ever see a snapshot they just wrote.
+    automation_condition=EVERY_FIVE_MINUTES,
 )
 def feed_is_fresh(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.engine.connect() as conn:
