@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -43,9 +42,7 @@ DAYS_BACK = 9  # the spans end well before today: a backfill refuses days in the
 
 def daily_assets_defined() -> list[str]:
     """traffic_movements and the summaries the definitions hold, in dependency order."""
-    with warnings.catch_warnings():  # Dagster's beta/preview notices about the definitions themselves
-        warnings.simplefilter("ignore")
-        from vatstats_assets.definitions import defs
+    from vatstats_assets.definitions import defs
 
     partitioned = {node.key.to_user_string() for node in defs.resolve_asset_graph().asset_nodes if node.partitions_def}
     return [name for name in (MOVEMENTS, *SUMMARIES) if name in partitioned]

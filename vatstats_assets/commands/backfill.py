@@ -70,7 +70,10 @@ def run(args: argparse.Namespace) -> int:
     with open_warehouse(settings, create_dagster_database=True) as warehouse:
         export_environment(warehouse.server)
         os.environ.setdefault("DAGSTER_HOME", str(prepare_dagster_home(settings.data_dir)))
-        from vatstats_assets.definitions import defs
+        from vatstats_assets.definitions import build_definitions
+
+        # Settings read again: the environment now names the server opened above.
+        defs = build_definitions(load_settings())
 
         asset_key = dg.AssetKey(args.asset)
         node = next((n for n in defs.resolve_asset_graph().asset_nodes if n.key == asset_key), None)
