@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-import warnings
 
 # command -> (module:function taking argv and returning an exit status, one-line summary)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -36,9 +35,6 @@ def main(argv: list[str] | None = None) -> int:
     if name not in COMMANDS:
         print(f"vatstats: error: unknown command {name!r}; choose one of {', '.join(COMMANDS)}.", file=sys.stderr)
         return 2
-    # Dagster labels two features the project relies on (backfill policies, partitioned checks) as
-    # beta/preview on every import; the pinned release is tested, so a user needn't read that.
-    warnings.filterwarnings("ignore", message=".*is currently in (beta|preview).*")
     module_name, function_name = COMMANDS[name][0].split(":")
     command = getattr(importlib.import_module(module_name), function_name)
     try:
