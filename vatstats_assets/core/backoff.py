@@ -26,10 +26,11 @@ BASE_PAUSE = timedelta(seconds=30)  # two polling intervals: long enough to matt
 MAX_PAUSE = timedelta(minutes=10)  # an outage longer than this is still noticed within 10 minutes
 
 FEED_CADENCE = timedelta(seconds=15)  # VATSIM regenerates the feed every 15 s
-PUBLISH_MARGIN = timedelta(seconds=2)  # a snapshot is served a moment after its update_timestamp
-# Below the cadence, so a poll that came late can be followed by one on time (no drift), yet far
-# above it in rate terms: a snapshot not yet out is asked for again 10 s later, not hammered.
-MIN_POLL_GAP = timedelta(seconds=10)
+PUBLISH_MARGIN = timedelta(seconds=1)  # a snapshot is served a moment after its update_timestamp
+# A poll that comes too early costs a 304 and no body (the validators in the cursor), so a snapshot
+# not yet out is asked for again at the daemon's next loop (5 s): the gap is just below it. Still
+# far from hammering: at most three checks per 15 s, and usually one.
+MIN_POLL_GAP = timedelta(seconds=4)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,17 @@ class FeedPollState:
     def poll_due_at(self, now: datetime) -> bool:
         due = self.next_poll_at()
         return due is None or now >= due
+
+    def wait_before_poll(self, now: datetime, within: timedelta) -> timedelta | None:
+        """How long until the next poll is due (zero: due now), or None if not within `within`.
+
+        The daemon evaluates the sensor only every few seconds; a poll due before the next
+        evaluation is better waited for than made one loop late.
+        """
+        due = self.next_poll_at()
+        if due is None or due <= now:
+            return timedelta(0)
+        return due - now if due - now <= within else None
 
     def polled(self, now: datetime) -> FeedPollState:
         return replace(self, last_polled_at=now.isoformat())

@@ -1,6 +1,14 @@
 from datetime import UTC, datetime, timedelta
 
-from vatstats_assets.core.backoff import BASE_PAUSE, FAILURES_BEFORE_BACKOFF, MAX_PAUSE, MIN_POLL_GAP, FeedPollState
+from vatstats_assets.core.backoff import (
+    BASE_PAUSE,
+    FAILURES_BEFORE_BACKOFF,
+    FEED_CADENCE,
+    MAX_PAUSE,
+    MIN_POLL_GAP,
+    PUBLISH_MARGIN,
+    FeedPollState,
+)
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
@@ -51,8 +59,25 @@ def test_an_unreadable_cursor_starts_fresh() -> None:
 
 def test_a_poll_is_due_only_once_the_next_snapshot_should_be_out() -> None:
     state = FeedPollState(last_update_timestamp=NOW.isoformat()).polled(NOW + timedelta(seconds=3))
-    assert not state.poll_due_at(NOW + timedelta(seconds=16))
-    assert state.poll_due_at(NOW + timedelta(seconds=17))
+    out = NOW + FEED_CADENCE + PUBLISH_MARGIN
+    assert not state.poll_due_at(out - timedelta(seconds=1))
+    assert state.poll_due_at(out)
+
+
+def test_a_poll_due_before_the_next_evaluation_is_waited_for_and_a_later_one_is_not() -> None:
+    state = FeedPollState(last_update_timestamp=NOW.isoformat())
+    out = NOW + FEED_CADENCE + PUBLISH_MARGIN
+    loop = timedelta(seconds=5)
+    assert state.wait_before_poll(out - timedelta(seconds=3), within=loop) == timedelta(seconds=3)
+    assert state.wait_before_poll(out - timedelta(seconds=6), within=loop) is None
+    assert state.wait_before_poll(out + timedelta(seconds=1), within=loop) == timedelta(0)
+    assert FeedPollState().wait_before_poll(NOW, within=loop) == timedelta(0)
+
+
+def test_a_snapshot_not_yet_out_is_asked_for_again_at_the_next_daemon_loop() -> None:
+    # An early poll found the last snapshot still served (a 304, no body): try again 5 s on.
+    early = FeedPollState(last_update_timestamp=NOW.isoformat()).polled(NOW + timedelta(seconds=17))
+    assert early.after_success(NOW.isoformat()).poll_due_at(NOW + timedelta(seconds=22))
 
 
 def test_polls_are_never_closer_than_the_minimum_gap() -> None:

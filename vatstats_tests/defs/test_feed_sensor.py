@@ -10,7 +10,13 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 import pytest
 
-from vatstats_assets.core.backoff import FAILURES_BEFORE_BACKOFF, MIN_POLL_GAP, FeedPollState
+from vatstats_assets.core.backoff import (
+    FAILURES_BEFORE_BACKOFF,
+    FEED_CADENCE,
+    MIN_POLL_GAP,
+    PUBLISH_MARGIN,
+    FeedPollState,
+)
 from vatstats_assets.defs.ingest.sensor import vatsim_feed_sensor
 from vatstats_assets.defs.resources import FeedResource
 from vatstats_tests.fixtures import load_fixture_bytes
@@ -92,6 +98,16 @@ def test_a_429_pauses_for_its_retry_after(feed_server) -> None:
     polled = feed_server.requests
     tick(feed_server, cursor)
     assert feed_server.requests == polled
+
+
+def test_a_snapshot_due_before_the_next_evaluation_is_polled_for_on_time_not_a_loop_late(feed_server) -> None:
+    # Due in 0.3 s: the sensor waits that long and polls, rather than skipping to the loop 5 s on.
+    due_soon = datetime.now(UTC) - FEED_CADENCE - PUBLISH_MARGIN + timedelta(seconds=0.3)
+    context = dg.build_sensor_context(cursor=FeedPollState(last_update_timestamp=due_soon.isoformat()).to_cursor(),
+                                      resources={"feed": FeedResource(feed_url=feed_server.status_url)})
+    result = vatsim_feed_sensor.evaluate_tick(context)
+    assert len(result.run_requests) == 1 and feed_server.requests == 1
+    assert datetime.fromisoformat(json.loads(result.cursor)["last_polled_at"]) >= due_soon + FEED_CADENCE + PUBLISH_MARGIN
 
 
 def test_the_feed_is_not_polled_before_the_next_snapshot_is_due(feed_server) -> None:

@@ -6,6 +6,7 @@ unchanged one a 304. The run it requests makes the one full download of each sna
 """
 
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import dagster as dg
@@ -16,9 +17,12 @@ from vatstats_assets.defs.ingest.jobs import INGEST_LANE_TAG, ingest_job
 from vatstats_assets.defs.resources import FeedResource
 from vatstats_assets.feed_client import FeedRateLimited, FeedUnavailable, Validators
 
-# The daemon evaluates the sensor every 5 s, but the feed is fetched only when a new snapshot is
-# due (core/backoff.py): one fetch per 15 s snapshot on average, in step with the feed's cadence.
-EVALUATION_INTERVAL_S = 5
+# The daemon's sensor loop comes round every 5 s. A minimum interval of 5 s would skip a loop
+# whenever the previous tick started a moment late (another sensor evaluated first), polling 10 s
+# apart; 1 s lets every loop evaluate this sensor. The feed is polled only when a new snapshot is
+# due (core/backoff.py), and a poll due before the next loop is waited for, so it is made on time.
+EVALUATION_INTERVAL_S = 1
+DAEMON_LOOP = timedelta(seconds=5)
 
 
 @dg.sensor(
@@ -38,9 +42,13 @@ def vatsim_feed_sensor(context: dg.SensorEvaluationContext, feed: FeedResource):
             f"Backing off after {state.consecutive_failures} consecutive feed failures "
             f"(last: {state.last_error}); next poll after {state.paused_until}."
         )
-    if not state.poll_due_at(now):
-        # No fetch: the next snapshot is not due yet. The cursor is unchanged.
+    wait = state.wait_before_poll(now, within=DAEMON_LOOP)
+    if wait is None:
+        # No request: the next snapshot is not due before the next loop. The cursor is unchanged.
         return dg.SkipReason(f"Next snapshot due at {state.next_poll_at().isoformat()}; not polled.")
+    if wait:
+        time.sleep(wait.total_seconds())
+        now = datetime.now(UTC)
     state = state.polled(now)
     since = None
     if state.data_url and state.last_update_timestamp:  # validators mean nothing without the snapshot
