@@ -9,8 +9,8 @@ For every snapshot stored, from Dagster's own storage and the warehouse:
   (a) sensor tick -> stored: from the ingest run's creation (the instant the daemon turned the sensor
       tick's RunRequest into a queued run) to the commit of the tick's transaction;
   (b) appearance -> stored: from the instant the simulator began serving the snapshot to the commit.
-      This adds the polling phase: the sensor looks every 15 s, never faster (the real feed's
-      operators ask for that), so (b) is about (a) plus 0-15 s.
+      This adds the polling phase: the sensor checks once a snapshot is due (1 s after it should
+      be out), so (b) is about (a) plus a second or so (`median_appeared_to_run_requested_s`).
 "Stored" is the timestamp of the run's ASSET_MATERIALIZATION event for flight_positions: the IO
 manager commits the step's one transaction while handling that last output, and Dagster records
 the event right after, so it trails the commit by milliseconds. (feed_snapshots.stored_at is the
