@@ -26,6 +26,7 @@ from pydantic import PrivateAttr
 from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.catalog import TableCatalog, row_count, table_catalog
+from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.tables import TableSpec, table_spec
 
 WRITE_MODE = "vatstats/write_mode"
@@ -79,6 +80,10 @@ class _StepTransaction:
     """One open transaction collecting the outputs of one step attempt."""
 
     def __init__(self, engine: sa.Engine, expected_outputs: set[str]) -> None:
+        # The cycle collector stays off from the first write to the commit or rollback (a
+        # collection between two outputs' writes costs a few ms a tick; storage/gc_pause.py).
+        self._paused = collector_paused()
+        self._paused.__enter__()
         self.connection = engine.connect()
         self.transaction = self.connection.begin()
         self.pending = set(expected_outputs)
@@ -91,6 +96,7 @@ class _StepTransaction:
                 self.transaction.rollback()
         finally:
             self.connection.close()
+            self._paused.__exit__(None, None, None)
 
 
 class WarehouseIOManager(dg.ConfigurableIOManager):

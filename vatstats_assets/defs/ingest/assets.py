@@ -92,10 +92,13 @@ def _spec(name: str) -> dg.AssetOut:
 )
 def ingest_snapshot(context: dg.AssetExecutionContext, config: IngestConfig, feed: FeedResource,
                     warehouse: WarehouseResource):
-    # The cycle collector stays off for the whole tick, the IO manager's writes included (they run
-    # while this generator waits at a yield): see storage/gc_pause.py.
+    # The cycle collector is off while the tick is fetched, parsed and prepared, and the IO
+    # manager keeps it off while it writes the outputs (see storage/gc_pause.py). The outputs are
+    # all built before the first is handed over: a pause held across a yield would stay on for good
+    # if a write failed, since Dagster then leaves this generator suspended, never closed.
     with collector_paused():
-        yield from _ingest(context, config, feed, warehouse)
+        outputs = list(_ingest(context, config, feed, warehouse))
+    yield from outputs
 
 
 def _ingest(context: dg.AssetExecutionContext, config: IngestConfig, feed: FeedResource,
