@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 ARGS   ?=
 
-.PHONY: install dev test test-fast bench check
+.PHONY: install dev test test-fast bench check lint
 
 # A virtualenv with the project (editable) and its test extras; re-run when pyproject.toml changes.
 $(BIN)/vatstats: pyproject.toml
@@ -31,7 +31,12 @@ test-fast: install
 bench: install
 	$(BIN)/vatstats bench $(ARGS)
 
-# Dagster loads and validates every definition, as a user's `dg check defs` in this folder would:
+# The linter and the type checker (rules in pyproject.toml).
+lint: install
+	$(BIN)/ruff check vatstats_assets vatstats_tests bench
+	$(BIN)/mypy
+
+# Lint, then Dagster loads and validates every definition, as a user's `dg check defs` in this folder would:
 # the root dagster.yaml, with Dagster's storage on the embedded PostgreSQL unless one is configured.
-check: install
+check: lint
 	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(BIN)):$$PATH $(BIN)/dg check defs

@@ -30,8 +30,7 @@ import sqlalchemy as sa
 from bench.dagster_runs import dagster_instance, materializations, run_times
 from bench.figures import figure
 from bench.warehouse import throwaway_database
-from vatstats_assets.storage.server import drop_database
-from vatstats_assets.storage.server import PostgresServer
+from vatstats_assets.storage.server import PostgresServer, drop_database
 
 NAME = "backfill"
 SEED = 7

@@ -19,7 +19,7 @@ import random
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +36,7 @@ from vatstats_assets.core.movements import (  # noqa: E402
 )
 from vatstats_tests.core.tracks import Flight, airline_flight  # noqa: E402
 
-DAY_START = datetime(2026, 11, 20, tzinfo=timezone.utc)
+DAY_START = datetime(2026, 11, 20, tzinfo=UTC)
 ROUTES = [
     ("YSSY", "YMML"),
     ("YMML", "YBBN"),

@@ -44,6 +44,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 
 import httpx
@@ -53,9 +54,8 @@ import sqlalchemy as sa
 from bench.dagster_runs import RunTimes, dagster_instance, materializations, run_times
 from bench.figures import figure, median, percentile
 from bench.warehouse import throwaway_database
-from vatstats_assets.storage.server import drop_database
 from vatstats_assets.core.feed import FeedFormatError, peek_update_timestamp
-from vatstats_assets.storage.server import PostgresServer
+from vatstats_assets.storage.server import PostgresServer, drop_database
 
 NAME = "freshness"
 PILOTS = 600
@@ -310,7 +310,7 @@ def run(quick: bool, *, server: PostgresServer, minutes: float = 10.0, pilots: i
     behind = [r.run_id for r in ingest_runs if waited_behind_another(r, ingest_runs)]
     stamps = sorted(snapshots)
     created = sorted(r.created for r in ingest_runs)
-    run_gaps = [later - earlier for earlier, later in zip(created, created[1:])]
+    run_gaps = [later - earlier for earlier, later in pairwise(created)]
     published = round((stamps[-1] - stamps[0]) / SNAPSHOT_INTERVAL_S) + 1  # between the first and last stored
     statuses: dict[str, int] = {}
     for r in all_runs:

@@ -44,6 +44,7 @@ from vatstats_assets.core.feed import parse_snapshot
 from vatstats_assets.core.region import region
 from vatstats_assets.core.snapshot_rows import position_of, tick_rows
 from vatstats_assets.storage import bulk
+from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.ingest import (
     INGEST_WRITES,
     TICK_PARTITIONED_TABLES,
@@ -53,7 +54,6 @@ from vatstats_assets.storage.ingest import (
     prepare_tick,
     write_tick,
 )
-from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.partitions import ensure_partitions
 from vatstats_assets.storage.raw_body import ENCODING, compress_raw
 from vatstats_assets.storage.server import PostgresServer

@@ -18,6 +18,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +72,8 @@ def run(quick: bool = False) -> list[dict]:
         body = build_snapshot_body(pilot_count, template)
         snapshot = parse_snapshot(body)
         assert len(snapshot.pilots) == pilot_count and not snapshot.skipped
-        orjson_ms = best_ms(lambda: parse_snapshot(body), repeats)
-        stdlib_ms = best_ms(lambda: parse_document(json.loads(body)), repeats)
+        orjson_ms = best_ms(partial(parse_snapshot, body), repeats)
+        stdlib_ms = best_ms(lambda body=body: parse_document(json.loads(body)), repeats)
         results.append(
             {
                 "pilots": pilot_count,
@@ -80,9 +81,9 @@ def run(quick: bool = False) -> list[dict]:
                 "parse_orjson_ms": round(orjson_ms, 2),
                 "parse_stdlib_ms": round(stdlib_ms, 2),
                 "stdlib_over_orjson": round(stdlib_ms / orjson_ms, 2),
-                "decode_orjson_ms": round(best_ms(lambda: orjson.loads(body), repeats), 2),
-                "decode_stdlib_ms": round(best_ms(lambda: json.loads(body), repeats), 2),
-                "peek_ms": round(best_ms(lambda: peek_update_timestamp(body), repeats), 2),
+                "decode_orjson_ms": round(best_ms(partial(orjson.loads, body), repeats), 2),
+                "decode_stdlib_ms": round(best_ms(partial(json.loads, body), repeats), 2),
+                "peek_ms": round(best_ms(partial(peek_update_timestamp, body), repeats), 2),
             }
         )
     return results

@@ -18,6 +18,7 @@ starts (Dagster's webserver, daemon, code server and run workers) reach the same
 from __future__ import annotations
 
 import os
+from collections.abc import MutableMapping
 
 import dagster as dg
 from dagster_postgres import DagsterPostgresStorage
@@ -28,9 +29,9 @@ from vatstats_assets.storage.server import ensure_database, export_environment, 
 DAGSTER_URL_VARIABLE = "VATSTATS_DAGSTER_PG_URL"
 
 
-def dagster_storage_url(environ: dict[str, str] | None = None) -> str:
+def dagster_storage_url(environ: MutableMapping[str, str] | None = None) -> str:
     """The Dagster database's URL (see the module docstring); exports what it had to find."""
-    environ = os.environ if environ is None else environ  # type: ignore[assignment]
+    environ = os.environ if environ is None else environ
     explicit = environ.get(DAGSTER_URL_VARIABLE, "").strip()
     if explicit:
         # Dagster's storage needs psycopg2: a plain postgresql:// URL is pinned to it.
@@ -51,7 +52,7 @@ class VatstatsDagsterStorage(DagsterPostgresStorage):
         return {"should_autocreate_tables": dg.Field(bool, is_required=False, default_value=True)}
 
     @classmethod
-    def from_config_value(cls, inst_data, config_value):  # type: ignore[override]
+    def from_config_value(cls, inst_data, config_value):
         return cls(
             postgres_url=dagster_storage_url(),
             should_autocreate_tables=config_value.get("should_autocreate_tables", True),

@@ -34,10 +34,11 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         alerts_definitions(),
     )
     assets = [a for a in domains.assets or [] if isinstance(a, dg.AssetsDefinition)]
+    checks = [c for c in domains.asset_checks or [] if isinstance(c, dg.AssetChecksDefinition)]
     return dg.Definitions.merge(
         domains,
         dg.Definitions(
-            sensors=[automation_sensor(assets, domains.asset_checks or [])],
+            sensors=[automation_sensor(assets, checks)],
             resources=build_resources(settings),
             # Every job, the UI's "Materialize" and backfills included, runs its steps in the run
             # worker's own process: a fresh process per step costs seconds against 0.1-2 s of work.

@@ -152,7 +152,7 @@ def _load_airportsdata(kinds: tuple[str, ...]) -> AirportIndex:
 
     def airports() -> Iterator[Airport]:
         for kind in kinds:
-            for code, entry in airportsdata.load(kind).items():
+            for code, entry in airportsdata.load(kind).items():  # type: ignore[arg-type]  # checked by its caller
                 icao = (entry.get("icao") or code).strip().upper()
                 if not icao:
                     continue

@@ -440,6 +440,7 @@ def _cid(record: dict[str, Any]) -> int:
 
 def _coordinate(record: dict[str, Any], key: str, limit: float) -> float:
     value = record.get(key)
+    number: float | None
     if type(value) is float or type(value) is int:
         number = float(value)
     elif value is None:

@@ -48,7 +48,7 @@ class Region:
     def contains_airport(self, icao: str | None) -> bool:
         if self.is_global:
             return True
-        return bool(icao) and icao.upper().startswith(VATPAC_ICAO_PREFIXES)
+        return icao is not None and icao.upper().startswith(VATPAC_ICAO_PREFIXES)
 
     def contains_pilot(self, latitude: float, longitude: float, departure: str | None, arrival: str | None) -> bool:
         return (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 DEFAULT_MAX_GAP = timedelta(minutes=5)
 
@@ -59,7 +59,7 @@ def controller_days(
     controller can never have more than 1,440 minutes in a day. Facility and rating are those of the
     latest connection that was online on the day. Ordered by callsign, cid.
     """
-    day_start = datetime.combine(day, time.min, tzinfo=timezone.utc)
+    day_start = datetime.combine(day, time.min, tzinfo=UTC)
     day_end = day_start + timedelta(days=1)
     totals: dict[tuple[str, int], tuple[int, float, ControllerConnection]] = {}
     for session in _sessions(conns, max_gap):

@@ -7,6 +7,7 @@ downstream in the same run are not materialised.
 
 import warnings
 from collections.abc import Callable
+from typing import Any
 
 import dagster as dg
 
@@ -81,7 +82,7 @@ def rows_inside_partitions_check(
         window = partitioned_range(partitions)
         with warehouse.engine.connect() as conn:
             outside = rows_outside(conn, spec, window.start, window.end)
-        metadata: dict[str, object] = {"rows_outside": outside.count}
+        metadata: dict[str, Any] = {"rows_outside": outside.count}
         if outside.count:
             metadata.update(earliest_outside=str(outside.earliest), latest_outside=str(outside.latest))
         return dg.AssetCheckResult(

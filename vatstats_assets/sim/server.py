@@ -21,11 +21,11 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -389,7 +389,7 @@ class _FeedHandler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE, b"",
                        headers={"Content-Range": f"bytes */{len(current.body)}"})
         else:  # a range of the bytes as coded (of the gzip stream, if gzip was chosen), as HTTP defines it
-            first, last = span
+            first, last = span  # type: ignore[misc]  # a two-item range once None and () are handled
             self._send(HTTPStatus.PARTIAL_CONTENT, current.body[first:last + 1], encoding=current.encoding,
                        headers={**validators, "Content-Range": f"bytes {first}-{last}/{len(current.body)}"})
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from vatstats_assets.sim.controllers import ControllerConnection, ControllerSlot, position_catalogue, position_for_slot
 from vatstats_assets.sim.planning import PilotPlanner
@@ -178,7 +179,7 @@ class Simulation:
         session.next_movement = index
 
     # ----- snapshots --------------------------------------------------------------------------------
-    def snapshot(self, tick: Tick, truth: GroundTruth | None = None) -> dict[str, object]:
+    def snapshot(self, tick: Tick, truth: GroundTruth | None = None) -> dict[str, Any]:
         """The v3 feed at `tick` (advancing the simulation to it first if needed)."""
         self.advance_to(tick.epoch, truth)
         t = tick.epoch
@@ -203,11 +204,11 @@ class Simulation:
         atis: list[dict] = []
         seen: set[tuple[str, str]] = set()
         candidates = [c for slot in self.controller_slots for c in slot.active] + self._recent_controllers
-        for connection in candidates:
-            if connection.logon <= t < connection.logoff and (connection.section, connection.callsign) not in seen:
-                seen.add((connection.section, connection.callsign))
-                record = controller_record(connection, tick)
-                (atis if connection.section == "atis" else controllers).append(record)
+        for controller in candidates:
+            if controller.logon <= t < controller.logoff and (controller.section, controller.callsign) not in seen:
+                seen.add((controller.section, controller.callsign))
+                record = controller_record(controller, tick)
+                (atis if controller.section == "atis" else controllers).append(record)
         return assemble(tick, pilots, controllers, atis, prefiles)
 
 

@@ -249,7 +249,7 @@ class PilotSlot:
 
     def advance(self, t: float) -> list[PilotSession]:
         """Move to the session in progress (or next) at time t; return the sessions that ended on the way."""
-        finished = []
+        finished: list[PilotSession] = []
         while True:
             if self.upcoming is None and t >= self.current.end - PREFILE_MAX_LEAD_S:
                 self.upcoming = self._plan_next(self.current)

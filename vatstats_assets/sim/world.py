@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import airportsdata
 
@@ -143,7 +144,7 @@ FEED_SERVERS: tuple[FeedServer, ...] = (
 
 
 @lru_cache(maxsize=1)
-def _airportsdata() -> dict[str, dict]:
+def _airportsdata() -> dict[str, Any]:
     return airportsdata.load("ICAO")
 
 

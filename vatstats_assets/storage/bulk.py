@@ -17,7 +17,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
 import psycopg2
@@ -57,7 +57,7 @@ class TableRows:
     tick)."""
 
     columns: tuple[str, ...]
-    rows: list[tuple[Any, ...]]
+    rows: Sequence[tuple[Any, ...]]
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -76,10 +76,10 @@ class StagedRows:
         return self.count
 
 
-Rows = pd.DataFrame | TableRows
+Rows: TypeAlias = pd.DataFrame | TableRows
 
 
-def rows_in_order(data: Rows, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+def rows_in_order(data: Rows, columns: Sequence[str]) -> Sequence[tuple[Any, ...]]:
     """`data`'s rows as tuples in `columns` order, from a DataFrame or TableRows."""
     if isinstance(data, TableRows):
         if tuple(data.columns) != tuple(columns):
@@ -108,7 +108,8 @@ def copy_rows(
     if not rows:
         return 0
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    with collector_paused(), conn.connection.cursor() as cursor:
+    # psycopg2's cursor is a context manager; SQLAlchemy's DBAPICursor protocol does not say so.
+    with collector_paused(), conn.connection.cursor() as cursor:  # type: ignore[attr-defined]
         if types is not None:
             cursor.copy_expert(statement + " (FORMAT binary)", io.BytesIO(copy_binary(rows, types)))
             return len(rows)

@@ -71,6 +71,6 @@ def copy_binary(rows: Sequence[Sequence[Any]], types: Sequence[str]) -> bytes:
         if len(row) != len(encoders):
             raise ValueError(f"a row has {len(row)} values for {len(encoders)} columns")
         parts.append(field_count)
-        parts.extend(_NULL if value is None else encode(value) for encode, value in zip(encoders, row))
+        parts.extend(_NULL if value is None else encode(value) for encode, value in zip(encoders, row, strict=False))  # lengths checked above
     parts.append(_TRAILER)
     return b"".join(parts)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 NULL = "\\N"
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -55,7 +55,8 @@ def _field(value: Any) -> str:
 
 
 def _text_column(values: Sequence[str | None]) -> list[str]:
-    present = [v for v in values if v is not None] if None in values else values
+    # No copy when nothing is None (the common case): a hot path at 4,000 rows a tick.
+    present = [v for v in values if v is not None] if None in values else cast(Sequence[str], values)
     joined = "".join(present)
     if "\x00" in joined:
         refuse_nul()

@@ -122,7 +122,7 @@ def prepare_tick(
         "controllers_stored": controllers_online, "skipped_records": sum(rejected.values()),
         "duplicates_dropped": snapshot.duplicates_dropped, "region": region.name,
     }
-    tables = {
+    tables: dict[str, bulk.TableRows | bulk.StagedRows] = {
         "raw_feed_snapshot": bulk.TableRows(FEED_SNAPSHOTS.columns, [tuple(raw[c] for c in FEED_SNAPSHOTS.columns)]),
         "atc_positions": bulk.TableRows(ATC_POSITIONS.columns, rows.atc_positions),
         "flights": bulk.TableRows(FLIGHTS.columns, rows.flights),

@@ -75,7 +75,7 @@ def migrate(engine: sa.Engine, directory: Path = MIGRATIONS_DIR) -> list[str]:
                     )
                 continue
             # A whole file may hold many statements: run it through the DBAPI cursor unparsed.
-            with conn.connection.cursor() as cursor:
+            with conn.connection.cursor() as cursor:  # type: ignore[attr-defined]  # psycopg2's is one
                 cursor.execute(migration.sql)
             conn.execute(
                 sa.text("INSERT INTO vatstats.schema_migrations (version, name, checksum)"

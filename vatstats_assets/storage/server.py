@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,7 +142,7 @@ def _first_line(error: sa.exc.DBAPIError) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def export_environment(server: PostgresServer, environ: dict[str, str] | None = None) -> dict[str, str]:
+def export_environment(server: PostgresServer, environ: MutableMapping[str, str] | None = None) -> MutableMapping[str, str]:
     """What child processes (Dagster's webserver, daemon, code server) need to reach the same server."""
     target = os.environ if environ is None else environ
     target["VATSTATS_DATABASE_URL"] = server.warehouse_url

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,7 +35,7 @@ def network_status(conn: sa.Connection, now: datetime) -> NetworkStatus:
     """The figures at `now` (tz-aware), read in one round trip."""
     if now.tzinfo is None:
         raise ValueError("network_status needs a timezone-aware `now`")
-    day_start = datetime.combine(now.astimezone(timezone.utc).date(), time.min, tzinfo=timezone.utc)
+    day_start = datetime.combine(now.astimezone(UTC).date(), time.min, tzinfo=UTC)
     row = conn.execute(
         sa.text(query("network_status")),
         {"now": now, "day_start": day_start, "day_end": day_start + timedelta(days=1)},

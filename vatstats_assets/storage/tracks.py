@@ -11,6 +11,7 @@ from vatstats_assets.core.movement_rules import DEFAULT_RULES
 from vatstats_assets.core.movements import Connection, TrackPoint
 from vatstats_assets.storage.sql_files import query
 
+
 @dataclass(frozen=True)
 class TrackWindow:
     connections: list[Connection]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from vatstats_assets.core.airports import Airport, AirportIndex
 from vatstats_assets.core.geo import destination_point, haversine_nm, initial_bearing_deg
@@ -25,7 +25,7 @@ GLIDE_FT_PER_NM = 318.0
 
 def utc(text: str) -> datetime:
     """'2026-11-20 06:00:00' -> an aware UTC datetime."""
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def airport(icao: str) -> Airport:

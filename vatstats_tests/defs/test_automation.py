@@ -2,7 +2,7 @@
 automation condition evaluated with Dagster's own evaluator on the project's definitions."""
 
 import warnings
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 import pytest
@@ -10,7 +10,7 @@ import pytest
 from vatstats_assets.defs.automation import AUTOMATION_SENSOR_NAME
 from vatstats_tests.support.definitions import PROJECT as defs
 
-NOON = datetime(2026, 11, 20, 12, 0, 30, tzinfo=timezone.utc)
+NOON = datetime(2026, 11, 20, 12, 0, 30, tzinfo=UTC)
 TODAY = "2026-11-20"
 SUMMARIES = dg.AssetSelection.groups("summaries")
 EVERYTHING = dg.AssetSelection.all() | dg.AssetSelection.all_asset_checks()
@@ -108,15 +108,15 @@ def test_an_older_days_movements_leave_its_summaries_to_the_finalise_schedule(ev
 
 def test_controller_summaries_refresh_every_twenty_minutes_when_controllers_changed(evaluator: Evaluator) -> None:
     evaluator.requested_at(NOON)
-    assert evaluator.requested_at(datetime(2026, 11, 20, 12, 20, 5, tzinfo=timezone.utc)) == {}  # nothing new yet
+    assert evaluator.requested_at(datetime(2026, 11, 20, 12, 20, 5, tzinfo=UTC)) == {}  # nothing new yet
     evaluator.materialised("atc_positions")
-    assert evaluator.requested_at(datetime(2026, 11, 20, 12, 20, 20, tzinfo=timezone.utc)) == {
+    assert evaluator.requested_at(datetime(2026, 11, 20, 12, 20, 20, tzinfo=UTC)) == {
         "controller_summaries": {TODAY},
     }
 
 
 def test_network_status_and_the_freshness_check_are_requested_at_every_five_minute_tick(evaluator) -> None:
-    at_12_03 = datetime(2026, 11, 20, 12, 3, tzinfo=timezone.utc)
+    at_12_03 = datetime(2026, 11, 20, 12, 3, tzinfo=UTC)
     assert evaluator.requested_at(at_12_03, EVERYTHING) == {}
     every_five_minutes = {"network_status": {""}, FRESHNESS_CHECK: {""}}
     assert evaluator.requested_at(at_12_03 + timedelta(minutes=2, seconds=30), EVERYTHING) == every_five_minutes
@@ -125,7 +125,7 @@ def test_network_status_and_the_freshness_check_are_requested_at_every_five_minu
 
 
 def test_todays_movements_and_summaries_are_requested_at_the_twenty_minute_tick_after_ingest(evaluator) -> None:
-    at_12_03 = datetime(2026, 11, 20, 12, 3, tzinfo=timezone.utc)
+    at_12_03 = datetime(2026, 11, 20, 12, 3, tzinfo=UTC)
     evaluator.requested_at(at_12_03, EVERYTHING)
     for asset in INGEST_ASSETS:
         evaluator.materialised(asset)

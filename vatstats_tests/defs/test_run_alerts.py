@@ -103,7 +103,7 @@ def test_the_sensors_decide_the_same_when_they_see_the_runs_late(instance, recei
         evaluate(instance, result, webhook)
     assert [text.split(":")[0] for text in receiver.texts] == [
         f"[vatstats] ingest_seen_late failed (run {runs[3].run_id[:8]})",
-        f"[vatstats] ingest_seen_late recovered",
+        "[vatstats] ingest_seen_late recovered",
         f"[vatstats] ingest_seen_late failed (run {runs[0].run_id[:8]})",
     ]
 

@@ -9,7 +9,7 @@ the simulated window's edges, where detection has no samples before or after to 
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from statistics import median
 
 import dagster as dg
@@ -33,9 +33,9 @@ from vatstats_tests.support.warehouse_rows import (
     table_md5,
 )
 
-START = datetime(2026, 11, 20, 23, 45, tzinfo=timezone.utc)
+START = datetime(2026, 11, 20, 23, 45, tzinfo=UTC)
 HOURS = 1.5
-MIDNIGHT = datetime(2026, 11, 21, tzinfo=timezone.utc)
+MIDNIGHT = datetime(2026, 11, 21, tzinfo=UTC)
 END = START + timedelta(hours=HOURS)
 RANGE_TAGS = {"dagster/asset_partition_range_start": "2026-11-20", "dagster/asset_partition_range_end": "2026-11-21"}
 TABLES = ["traffic_movements", "movement_summaries", "flight_summaries", "controller_summaries", "network_daily_stats"]

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from vatstats_assets.defs.ingest.assets import ingest_snapshot
 from vatstats_assets.defs.conventions import INGEST_LANE_TAG
+from vatstats_assets.defs.ingest.assets import ingest_snapshot
 from vatstats_tests.support.definitions import run_resources
-
 
 # The feed timeout of test runs: well above the simulator's `slow` delay, well below its `timeout` one.
 FEED_TIMEOUT_S = 1.0

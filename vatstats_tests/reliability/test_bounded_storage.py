@@ -10,12 +10,12 @@ import dagster as dg
 import pytest
 import sqlalchemy as sa
 
+from vatstats_assets.core.backoff import FEED_CADENCE
+from vatstats_assets.definitions import build_resources
 from vatstats_assets.defs.ingest.assets import ingest_snapshot
 from vatstats_assets.defs.ingest.jobs import ingest_job
-from vatstats_assets.core.backoff import FEED_CADENCE
 from vatstats_assets.defs.maintenance.assets import warehouse_retention
 from vatstats_assets.defs.maintenance.schedules import PRUNE_BATCH, prune_runs_before
-from vatstats_assets.definitions import build_resources
 from vatstats_assets.settings import Settings
 from vatstats_assets.storage.engine import create_warehouse_engine
 from vatstats_assets.storage.partitions import ensure_partitions, existing_partition_days

@@ -6,10 +6,11 @@ import dagster as dg
 import sqlalchemy as sa
 
 from vatstats_tests.reliability.ingest_runs import ingest_resources, run_ingest
-from vatstats_tests.support.definitions import DAILY_ASSETS, run_resources
 from vatstats_tests.reliability.snapshot_files import SIMULATED_DAY, replay_folder
 from vatstats_tests.reliability.stepped_feed import SteppedSimulator
 from vatstats_tests.reliability.warehouse_checksums import row_counts, warehouse_checksums
+from vatstats_tests.support.definitions import DAILY_ASSETS, run_resources
+
 
 def url_of(engine: sa.Engine) -> str:
     return engine.url.render_as_string(hide_password=False)

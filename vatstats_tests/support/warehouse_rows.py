@@ -5,7 +5,7 @@ Each helper fills only what a test cares about and gives every other NOT NULL co
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import dagster as dg
@@ -14,7 +14,6 @@ import sqlalchemy as sa
 
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.partitions import ensure_partitions
-from vatstats_tests.support.definitions import run_resources
 from vatstats_assets.storage.tables import (
     ATC_POSITIONS,
     FEED_SNAPSHOTS,
@@ -24,11 +23,12 @@ from vatstats_assets.storage.tables import (
     TRAFFIC_MOVEMENTS,
     TableSpec,
 )
+from vatstats_tests.support.definitions import run_resources
 
 
 def utc(text: str) -> datetime:
     """'2026-11-20 06:00' -> an aware UTC datetime."""
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def flight(cid: int, first_seen: datetime, last_seen: datetime, callsign: str | None = None) -> dict[str, Any]:
@@ -70,7 +70,7 @@ def _frame(spec: TableSpec, rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _days(rows: list[dict[str, Any]], column: str) -> tuple[date, date]:
-    days = [r[column].astimezone(timezone.utc).date() for r in rows]
+    days = [r[column].astimezone(UTC).date() for r in rows]
     return min(days), max(days)
 
 

@@ -3,6 +3,7 @@
 
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 import dagster as dg
 import sqlalchemy as sa
@@ -146,14 +147,14 @@ def _ingest(context: dg.AssetExecutionContext, config: IngestConfig, feed: FeedR
     if tick.rejected:
         context.log.warning(f"Records left out of this snapshot: {tick.rejected}")
     age_s = (datetime.now(UTC) - snapshot.update_timestamp).total_seconds()
-    common = {
+    common: dict[str, Any] = {
         "update_timestamp": snapshot.update_timestamp.isoformat(),
         "pilots_online": tick.pilots_online,
         "controllers_online": tick.controllers_online,
         "snapshot_age_s": round(age_s, 1),
         "prepare_ms": round((time.perf_counter() - started) * 1000, 1),
     }
-    extra = {
+    extra: dict[str, dict[str, Any]] = {
         "raw_feed_snapshot": {
             "raw_bytes": tick.raw_bytes, "compressed_bytes": tick.compressed_bytes,
             "skipped_records": sum(tick.rejected.values()),

@@ -3,9 +3,9 @@
 import dagster as dg
 
 from vatstats_assets.defs.ingest.assets import ingest_snapshot
+from vatstats_assets.defs.ingest.checks import feed_is_fresh
 from vatstats_assets.defs.ingest.jobs import ingest_job
 from vatstats_assets.defs.ingest.sensor import vatsim_feed_sensor
-from vatstats_assets.defs.ingest.checks import feed_is_fresh
 
 
 def ingest_definitions() -> dg.Definitions:

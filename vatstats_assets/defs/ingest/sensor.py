@@ -45,7 +45,7 @@ def vatsim_feed_sensor(context: dg.SensorEvaluationContext, feed: FeedResource):
     wait = state.wait_before_poll(now, within=DAEMON_LOOP)
     if wait is None:
         # No request: the next snapshot is not due before the next loop. The cursor is unchanged.
-        return dg.SkipReason(f"Next snapshot due at {state.next_poll_at().isoformat()}; not polled.")
+        return dg.SkipReason(f"Next snapshot due at {state.next_poll_at()}; not polled.")
     if wait:
         time.sleep(wait.total_seconds())
         now = datetime.now(UTC)
@@ -62,7 +62,9 @@ def vatsim_feed_sensor(context: dg.SensorEvaluationContext, feed: FeedResource):
         state = state.after_failure(now, str(error))
     else:
         validators = check.validators or Validators(check.url)
-        stamp = state.last_update_timestamp if check.unchanged else check.update_timestamp.isoformat()
+        # A 304 answers only a request that sent validators, which are sent only with a known snapshot.
+        stamp = state.last_update_timestamp if check.update_timestamp is None else check.update_timestamp.isoformat()
+        assert stamp is not None
         context.update_cursor(state.after_success(
             stamp, data_url=validators.url, etag=validators.etag, last_modified=validators.last_modified,
         ).to_cursor())

@@ -2,6 +2,7 @@
 
 
 from datetime import UTC, datetime
+from typing import Any
 
 import dagster as dg
 
@@ -30,7 +31,7 @@ def network_status(warehouse: WarehouseResource) -> dg.MaterializeResult:
     the newest stored snapshot is (the same figures as `vatstats status`)."""
     with warehouse.engine.connect() as conn:
         status = read_network_status(conn, datetime.now(UTC))
-    metadata: dict[str, object] = {
+    metadata: dict[str, Any] = {
         "pilots_online": status.pilots_online,
         "controllers_online": status.controllers_online,
         "flights_today": status.flights_today,
