@@ -44,6 +44,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VATSTATS_ALERT_WEBHOOK_URL", "", "a Slack-compatible incoming webhook for failure alerts "
             "(once per incident); empty sends none"),
     Setting("VATSTATS_UI_URL", "http://127.0.0.1:3000", "the Dagster UI as people reach it, for the links in alerts"),
+    Setting("VATSTATS_READ_DATABASE_URL", "", "where the read API and exports read (e.g. a read replica); "
+            "empty reads the warehouse as the read-only role vatstats_reader"),
+    Setting("VATSTATS_READER_PASSWORD", "", "password of the read-only role vatstats_reader; empty makes one "
+            "and keeps it in VATSTATS_DATA_DIR/reader-password"),
+    Setting("VATSTATS_API_POOL_SIZE", "10", "database connections the read API keeps open"),
+    Setting("VATSTATS_API_MAX_OVERFLOW", "10", "extra connections the read API may open at a peak"),
+    Setting("VATSTATS_EXPORT_DIR", "", "folder for a Parquet copy of each finished day (daily_exports); "
+            "empty turns the export asset off"),
 )
 
 
@@ -61,6 +69,17 @@ def _positive_int(name: str, environ: dict[str, str]) -> int:
         raise SettingsError(f"{name} must be a whole number of days, not {raw!r}.") from None
     if value < 1:
         raise SettingsError(f"{name} must be at least 1, not {value}.")
+    return value
+
+
+def _count(name: str, environ: dict[str, str], minimum: int) -> int:
+    raw = _env(name, environ)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, not {value}.")
     return value
 
 
@@ -110,6 +129,16 @@ def validate_database_url(url: str, variable: str = "VATSTATS_DATABASE_URL") -> 
     return url
 
 
+def _optional_database_url(name: str, environ: dict[str, str]) -> str | None:
+    url = _env(name, environ)
+    return validate_database_url(url, name) if url else None
+
+
+def _optional_dir(name: str, environ: dict[str, str]) -> Path | None:
+    raw = _env(name, environ)
+    return Path(raw).expanduser().absolute() if raw else None
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None
@@ -126,6 +155,11 @@ class Settings:
     # Last, with defaults: code that builds Settings by hand need not name them.
     alert_webhook_url: str = ""
     ui_url: str = "http://127.0.0.1:3000"
+    read_database_url: str | None = None
+    reader_password: str = ""
+    api_pool_size: int = 10
+    api_max_overflow: int = 10
+    export_dir: Path | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -155,4 +189,9 @@ class Settings:
             run_retention_days=_positive_int("VATSTATS_RUN_RETENTION_DAYS", env),
             alert_webhook_url=_webhook_url("VATSTATS_ALERT_WEBHOOK_URL", env),
             ui_url=validate_http_url("VATSTATS_UI_URL", _env("VATSTATS_UI_URL", env)).rstrip("/"),
+            read_database_url=_optional_database_url("VATSTATS_READ_DATABASE_URL", env),
+            reader_password=_env("VATSTATS_READER_PASSWORD", env),
+            api_pool_size=_count("VATSTATS_API_POOL_SIZE", env, minimum=1),
+            api_max_overflow=_count("VATSTATS_API_MAX_OVERFLOW", env, minimum=0),
+            export_dir=_optional_dir("VATSTATS_EXPORT_DIR", env),
         )
