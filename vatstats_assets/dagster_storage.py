@@ -24,7 +24,7 @@ import dagster as dg
 from dagster_postgres import DagsterPostgresStorage
 
 from vatstats_assets.settings import Settings, validate_database_url
-from vatstats_assets.storage.server import ensure_database, export_environment, open_server
+from vatstats_assets.storage.server import ensure_private_database, export_environment, open_server
 
 DAGSTER_URL_VARIABLE = "VATSTATS_DAGSTER_PG_URL"
 
@@ -38,7 +38,7 @@ def dagster_storage_url(environ: MutableMapping[str, str] | None = None) -> str:
         return validate_database_url(explicit, variable=DAGSTER_URL_VARIABLE)
     settings = Settings.from_env(dict(environ))
     server = open_server(settings)
-    ensure_database(server, server.dagster_database)
+    ensure_private_database(server, server.dagster_database)
     # The embedded server stays up while this process lives; children use the URL directly.
     export_environment(server, environ)
     return server.dagster_url

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from vatstats_assets.settings import Settings, SettingsError
-from vatstats_assets.storage.engine import create_warehouse_engine
+from vatstats_assets.storage.engine import create_read_engine, create_warehouse_engine
 from vatstats_assets.storage.migrations import migrate
-from vatstats_assets.storage.server import PostgresServer, ensure_database, open_server
+from vatstats_assets.storage.reader import ReaderUnavailable, enable_reader_login, read_url, reader_password
+from vatstats_assets.storage.server import PostgresServer, ensure_database, ensure_private_database, open_server
 
 
 class CommandError(Exception):
@@ -37,6 +38,17 @@ class Warehouse:
     settings: Settings
     server: PostgresServer
     engine: sa.Engine
+    # Why the read-only role cannot be used (None: it can); see storage/reader.py.
+    reader_problem: str | None = None
+
+
+@dataclass
+class ReadSide:
+    """Where everything that only reads connects: a replica, or the warehouse as vatstats_reader."""
+
+    settings: Settings
+    url: str  # with its password: for engines, never for printing
+    engine: sa.Engine
 
 
 def _refused(server: PostgresServer, error: sa.exc.DBAPIError) -> str:
@@ -60,23 +72,61 @@ def open_warehouse(
         try:
             ensure_database(server, server.warehouse_database)
             if create_dagster_database:
-                ensure_database(server, server.dagster_database)
+                ensure_private_database(server, server.dagster_database)
         except SettingsError as error:
             raise CommandError(str(error)) from None
         except sa.exc.DBAPIError as error:  # e.g. a user not allowed to create the database
             raise CommandError(_refused(server, error)) from None
         engine = create_warehouse_engine(server.warehouse_url)
         try:
+            reader_problem = None
             if migrate_schema:
                 try:
                     migrate(engine)
                 except sa.exc.DBAPIError as error:  # e.g. a user not allowed to create the schema
                     raise CommandError(_refused(server, error)) from None
-            yield Warehouse(settings, server, engine)
+                reader_problem = _prepare_reader(settings, engine)
+            yield Warehouse(settings, server, engine, reader_problem)
         finally:
             engine.dispose()
     finally:
         server.stop()
+
+
+def _prepare_reader(settings: Settings, engine: sa.Engine) -> str | None:
+    """Give vatstats_reader its login and password; the reason it cannot be, or None."""
+    try:
+        enable_reader_login(engine, reader_password(settings))
+    except ReaderUnavailable as problem:
+        return str(problem)
+    except SettingsError as error:
+        raise CommandError(str(error)) from None
+    return None
+
+
+@contextmanager
+def open_reader(
+    settings: Settings | None = None, *, pool_size: int = 5, max_overflow: int = 0
+) -> Iterator[ReadSide]:
+    """An engine that can only read: on VATSTATS_READ_DATABASE_URL when set (nothing else is started or
+    migrated: a replica follows its primary), else on the warehouse as vatstats_reader."""
+    settings = settings or load_settings()
+    if settings.read_database_url:
+        engine = create_read_engine(settings.read_database_url, pool_size=pool_size, max_overflow=max_overflow)
+        try:
+            yield ReadSide(settings, settings.read_database_url, engine)
+        finally:
+            engine.dispose()
+        return
+    with open_warehouse(settings) as warehouse:
+        if warehouse.reader_problem:
+            raise CommandError(warehouse.reader_problem)
+        url = read_url(settings, warehouse.server)
+        engine = create_read_engine(url, pool_size=pool_size, max_overflow=max_overflow)
+        try:
+            yield ReadSide(settings, url, engine)
+        finally:
+            engine.dispose()
 
 
 def run_command(body) -> int:

@@ -120,8 +120,23 @@ def ensure_database(server: PostgresServer, database: str) -> None:
     except sa.exc.OperationalError as error:
         raise SettingsError(
             f"cannot connect to the PostgreSQL server at {server.describe()} "
-            f"(VATSTATS_DATABASE_URL): {_first_line(error)}"
+            f"(VATSTATS_DATABASE_URL): {first_error_line(error)}"
         ) from None
+    finally:
+        admin.dispose()
+
+
+def ensure_private_database(server: PostgresServer, database: str) -> None:
+    """Create `database` if missing, and let only its owner and superusers connect (Dagster's storage:
+    runs, event logs and run configs are not for the read-only role or anyone else on the server)."""
+    ensure_database(server, database)
+    admin = sa.create_engine(server.url_for("postgres"), isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    try:
+        with admin.connect() as conn:
+            quoted = admin.dialect.identifier_preparer.quote(database)
+            conn.exec_driver_sql(f"REVOKE CONNECT ON DATABASE {quoted} FROM PUBLIC")
+    except sa.exc.DBAPIError:
+        pass  # a database someone else owns keeps its grants: theirs to manage, and they are told in README
     finally:
         admin.dispose()
 
@@ -137,7 +152,7 @@ def drop_database(server: PostgresServer, database: str) -> None:
         admin.dispose()
 
 
-def _first_line(error: sa.exc.DBAPIError) -> str:
+def first_error_line(error: sa.exc.DBAPIError) -> str:
     text = str(error.orig).strip() if error.orig is not None else str(error)
     return text.splitlines()[0] if text else type(error).__name__
 
