@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from vatstats_assets.settings import Settings
-from vatstats_assets.storage.engine import create_warehouse_engine
+from vatstats_assets.storage.engine import create_read_engine, create_warehouse_engine
 from vatstats_assets.storage.migrations import migrate
+from vatstats_assets.storage.reader import READER_ROLE, enable_reader_login
 from vatstats_assets.storage.server import PostgresServer, drop_database, ensure_database, open_server
 
 
@@ -68,6 +69,27 @@ def dagster_database(postgres_server: PostgresServer) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def session_engine(database_url: str) -> Iterator[sa.Engine]:
     engine = create_warehouse_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+# The read-only role's password in tests (the machine's server trusts 127.0.0.1; the embedded one's
+# TCP door, tested on its own, does not).
+TEST_READER_PASSWORD = "test-reader-password"
+
+
+@pytest.fixture(scope="session")
+def reader_url(database_url: str, session_engine: sa.Engine) -> str:
+    """The test database as the read-only role vatstats_reader (created by migration 009)."""
+    enable_reader_login(session_engine, TEST_READER_PASSWORD)
+    url = make_url(database_url).set(username=READER_ROLE, password=TEST_READER_PASSWORD)
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def reader_engine(reader_url: str) -> Iterator[sa.Engine]:
+    """An engine that can only read the test database, as the read API and exports connect."""
+    engine = create_read_engine(reader_url)
     yield engine
     engine.dispose()
 
