@@ -60,12 +60,14 @@ def _refused(server: PostgresServer, error: sa.exc.DBAPIError) -> str:
 
 @contextmanager
 def open_warehouse(
-    settings: Settings | None = None, *, create_dagster_database: bool = False, migrate_schema: bool = True
+    settings: Settings | None = None, *, create_dagster_database: bool = False, migrate_schema: bool = True,
+    listen: tuple[str, int] | None = None,
 ) -> Iterator[Warehouse]:
-    """Start or reach the server, create the databases, migrate; stop an embedded server afterwards."""
+    """Start or reach the server, create the databases, migrate; stop an embedded server afterwards.
+    `listen`: the embedded server also accepts TCP there (vatstats dev --listen)."""
     settings = settings or load_settings()
     try:
-        server = open_server(settings)
+        server = open_server(settings, listen)
     except SettingsError as error:
         raise CommandError(str(error)) from None
     try:

@@ -26,6 +26,8 @@ from pathlib import Path
 import httpx
 
 from vatstats_assets.commands.common import CommandError, open_warehouse, run_command
+from vatstats_assets.settings import SettingsError
+from vatstats_assets.storage.embedded_tcp import DEFAULT_LISTEN, parse_listen
 from vatstats_assets.storage.partitions import ensure_partitions
 from vatstats_assets.storage.server import export_environment
 
@@ -51,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="simulated seconds per real second (default 1: a snapshot every 15 s)")
     parser.add_argument("--seed", type=int, default=7, help="simulator seed (default 7)")
     parser.add_argument("--sim-port", type=int, default=0, help="simulator port (default: any free port)")
+    parser.add_argument("--listen", nargs="?", const=DEFAULT_LISTEN, metavar="[HOST:]PORT",
+                        help="let the embedded PostgreSQL accept TCP there, password required, for BI tools "
+                        f"(default {DEFAULT_LISTEN}; `vatstats url --reader` prints the connection string)")
     return parser
 
 
@@ -126,7 +131,11 @@ def run(args: argparse.Namespace) -> int:
     if args.pilots < 1 or args.speed <= 0:
         raise CommandError("--pilots must be at least 1 and --speed above 0")
     refuse_busy_port(args.host, args.port)
-    with open_warehouse(create_dagster_database=True) as warehouse:
+    try:
+        listen = parse_listen(args.listen) if args.listen else None
+    except SettingsError as error:
+        raise CommandError(str(error)) from None
+    with open_warehouse(create_dagster_database=True, listen=listen) as warehouse:
         today = datetime.now(UTC).date()
         with warehouse.engine.begin() as conn:
             ensure_partitions(conn, today - timedelta(days=1), today + timedelta(days=2))
@@ -139,6 +148,10 @@ def run(args: argparse.Namespace) -> int:
               f"{' (embedded)' if warehouse.server.is_embedded else ''}", file=sys.stderr)
         if simulator is not None:
             print(f"vatstats: simulated feed at {simulator.status_url}", file=sys.stderr)
+        if warehouse.server.tcp_address is not None:
+            host, port = warehouse.server.tcp_address
+            print(f"vatstats: PostgreSQL accepts TCP on {host}:{port} by password; "
+                  "`vatstats url --reader` prints the read-only connection string", file=sys.stderr)
         ui_url = f"http://{'[' + args.host + ']' if ':' in args.host else args.host}:{args.port}"
         print(f"vatstats: starting the Dagster UI at {ui_url}", file=sys.stderr, flush=True)
         env.setdefault("VATSTATS_UI_URL", ui_url)  # the links in alerts point at this UI

