@@ -66,7 +66,7 @@ def enable_reader_login(engine: sa.Engine, password: str) -> None:
         try:
             with conn.begin_nested():
                 # DDL takes no bind parameters; psycopg2 quotes the password client-side as a literal.
-                cursor = conn.connection.cursor()  # type: ignore[attr-defined]
+                cursor = conn.connection.cursor()
                 cursor.execute(f"ALTER ROLE {READER_ROLE} WITH LOGIN PASSWORD %s", (password,))
                 cursor.execute(f"ALTER ROLE {READER_ROLE} SET default_transaction_read_only = on")
                 cursor.execute(f"ALTER ROLE {READER_ROLE} SET statement_timeout = '{READER_STATEMENT_TIMEOUT}'")
