@@ -102,19 +102,21 @@ def _write_parquet(
     schema = table.arrow_schema()
     rows = 0
     peak = pa.total_allocated_bytes()
-    # yield_per: a server-side cursor fetching chunk_rows rows at a time.
-    result = conn.execution_options(yield_per=chunk_rows).exec_driver_sql(
+    # A server-side cursor (psycopg2's named cursor) fetching chunk_rows rows at a time: without it the
+    # driver would receive the whole day before the first row is handed over.
+    result = conn.execution_options(stream_results=True, max_row_buffer=chunk_rows).exec_driver_sql(
         table.select_day("parquet"), table.day_parameters(day)
     )
     with pq.ParquetWriter(str(path), schema, compression="zstd") as writer:
-        for chunk in result.partitions():
+        for chunk in result.partitions(chunk_rows):
             columns = zip(*chunk, strict=True)
             batch = pa.RecordBatch.from_arrays(
                 [pa.array(values, type=field.type) for values, field in zip(columns, schema, strict=True)],
                 schema=schema,
             )
             peak = max(peak, pa.total_allocated_bytes())
-            writer.write_batch(batch)  # one row group per chunk
+            # write_table closes a row group per call; write_batch would buffer the whole day into one.
+            writer.write_table(pa.Table.from_batches([batch]), row_group_size=chunk_rows)
             peak = max(peak, pa.total_allocated_bytes())
             rows += batch.num_rows
             del batch, chunk
