@@ -9,6 +9,7 @@ import dagster as dg
 
 from vatstats_assets.defs.alerts.definitions import alerts_definitions
 from vatstats_assets.defs.automation import automation_sensor
+from vatstats_assets.defs.exports.definitions import exports_definitions
 from vatstats_assets.defs.ingest.definitions import ingest_definitions
 from vatstats_assets.defs.io_manager import WarehouseIOManager
 from vatstats_assets.defs.maintenance.definitions import maintenance_definitions
@@ -32,6 +33,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         summaries_definitions(partitions),
         maintenance_definitions(),
         alerts_definitions(),
+        # daily_exports only where there is a folder to write to (VATSTATS_EXPORT_DIR)
+        *([exports_definitions(partitions, settings.export_dir)] if settings.export_dir else []),
     )
     assets = [a for a in domains.assets or [] if isinstance(a, dg.AssetsDefinition)]
     checks = [c for c in domains.asset_checks or [] if isinstance(c, dg.AssetChecksDefinition)]

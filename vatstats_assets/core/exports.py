@@ -239,4 +239,4 @@ def parse_request(tables: str, start: str, end: str, fmt: str, *, today: date) -
         raise ExportRequestError(f"--end {last} is in the future (today is {today} UTC)")
     if fmt not in FORMATS:
         raise ExportRequestError(f"--format must be {' or '.join(FORMATS)}, not {fmt!r}")
-    return ExportRequest(chosen, first, last, fmt)  # type: ignore[arg-type]  # checked just above
+    return ExportRequest(chosen, first, last, fmt)
