@@ -13,6 +13,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "replay": ("vatstats_assets.commands.replay:main", "ingest a folder of saved snapshots in time order"),
     "backfill": ("vatstats_assets.commands.backfill:main", "materialise a daily asset for a range of days"),
     "status": ("vatstats_assets.commands.status:main", "the live picture in one query"),
+    "serve": ("vatstats_assets.commands.serve:main", "the read API: JSON, OpenAPI docs, Prometheus metrics"),
     "url": ("vatstats_assets.commands.url:main", "the warehouse's connection string (--reader: the read-only role's)"),
     "bench": ("bench.suite:main", "run the benchmarks and print ratios against their baselines"),
 }

@@ -20,7 +20,7 @@ LAST_DAY = date(2100, 12, 31)
 # A finished range is read page by page, but one request should not plan a scan over decades.
 MAX_RANGE_DAYS = 366
 
-CALLSIGN = re.compile(r"[A-Z0-9_-]{1,16}")  # what VATSIM accepts as a callsign, upper-cased
+CALLSIGN = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,15}")  # what VATSIM accepts as a callsign, upper-cased
 AIRPORT = re.compile(r"[A-Z0-9]{3,4}")  # ICAO codes (and the 3-character pseudo-ICAO of a few fields)
 
 
@@ -80,7 +80,7 @@ def callsign(text: str, name: str = "callsign") -> str:
     value = text.strip().upper() if text.isascii() else ""
     if not CALLSIGN.fullmatch(value):
         raise InvalidParameter(
-            f"the path parameter {name!r} must be 1 to 16 letters, digits, '_' or '-', like QFA1 or ML_CTR"
+            f"the path parameter {name!r} must be 1 to 16 letters, digits, '_' or '-' (a letter or digit first), like QFA1 or ML_CTR"
         )
     return value
 
