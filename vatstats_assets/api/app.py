@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 
+from vatstats_assets.api import docs
 from vatstats_assets.api.errors import install_error_handlers
 from vatstats_assets.api.metrics import ApiMetrics, MetricsMiddleware
 from vatstats_assets.api.routes import flights, movements, network, operations, summaries
@@ -46,13 +47,13 @@ def create_app(engine: sa.Engine, settings: Settings) -> FastAPI:
         version="1",
         description=DESCRIPTION + f"\nThis warehouse stores the `{settings.region}` region.",
         openapi_tags=TAGS,
-        docs_url="/docs",
+        docs_url=None,  # served by api/docs.py, without a CDN
         redoc_url=None,
     )
     app.state.engine = engine
     app.state.settings = settings
     app.state.metrics = ApiMetrics(engine)
-    for module in (network, flights, movements, summaries, operations):
+    for module in (network, flights, movements, summaries, operations, docs):
         app.include_router(module.router)
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)

@@ -16,8 +16,9 @@ from vatstats_assets.api.database import Connection, fetch_one, fetch_page
 from vatstats_assets.api.errors import NotFound
 from vatstats_assets.api.listing import Cursor, Limit, after, page_response
 from vatstats_assets.api.pagination import DEFAULT_LIMIT, INT_MAX, KeysetOrder
+from vatstats_assets.api.schemas import ERRORS, NOT_FOUND, ONE, PAGE
 
-router = APIRouter(tags=["flights"])
+router = APIRouter(tags=["flights"], responses=ERRORS)
 
 Cid = Annotated[int, Path(ge=1, le=INT_MAX, description="The member's VATSIM id (CID).")]
 Callsign = Annotated[str, Path(description="The callsign, e.g. QFA1 (case does not matter).")]
@@ -39,7 +40,7 @@ def _no_connection(key: dict[str, object]) -> NotFound:
                     "logged on at that time")
 
 
-@router.get("/v1/flights/{cid}/{callsign}/{logon_time}", summary="One pilot connection")
+@router.get("/v1/flights/{cid}/{callsign}/{logon_time}", summary="One pilot connection", responses=ONE | NOT_FOUND)
 def flight(request: Request, conn: Connection, cid: Cid, callsign: Callsign, logon_time: LogonTime) -> Response:
     """The connection's latest state (position, flight plan), when it was first and last seen, when
     it last moved and its highest altitude. 404 when the warehouse has no such connection."""
@@ -50,7 +51,7 @@ def flight(request: Request, conn: Connection, cid: Cid, callsign: Callsign, log
     return json_response(request, row, for_days(row["last_seen"].date(), datetime.now(UTC).date()))
 
 
-@router.get("/v1/flights/{cid}/{callsign}/{logon_time}/track", summary="A pilot connection's track for a day")
+@router.get("/v1/flights/{cid}/{callsign}/{logon_time}/track", summary="A pilot connection's track for a day", responses=PAGE | NOT_FOUND)
 def track(
     request: Request, conn: Connection, cid: Cid, callsign: Callsign, logon_time: LogonTime,
     date: Annotated[str, Query(description="The UTC day, e.g. 2026-11-20.")],
@@ -71,7 +72,7 @@ def track(
                          cid=cid, callsign=key["callsign"], logon_time=key["logon_time"], date=day)
 
 
-@router.get("/v1/callsigns/{callsign}/flights", summary="A callsign's pilot connections")
+@router.get("/v1/callsigns/{callsign}/flights", summary="A callsign's pilot connections", responses=PAGE)
 def callsign_flights(
     request: Request, conn: Connection, callsign: Callsign, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> Response:
@@ -83,7 +84,7 @@ def callsign_flights(
     return page_response(request, page, LIVE, callsign=value)
 
 
-@router.get("/v1/members/{cid}/flights", summary="A member's pilot connections")
+@router.get("/v1/members/{cid}/flights", summary="A member's pilot connections", responses=PAGE)
 def member_flights(request: Request, conn: Connection, cid: Cid, limit: Limit = DEFAULT_LIMIT,
                    cursor: Cursor = None) -> Response:
     """Every stored pilot connection of one member (CID), oldest logon first. A member never seen

@@ -22,9 +22,10 @@ from vatstats_assets.api.database import Connection, fetch_one, fetch_page
 from vatstats_assets.api.errors import NotFound
 from vatstats_assets.api.listing import Cursor, Limit, after, page_response
 from vatstats_assets.api.pagination import DEFAULT_LIMIT, KeysetOrder
+from vatstats_assets.api.schemas import ERRORS, NOT_FOUND, PAGE
 from vatstats_assets.core.airports import AirportIndex
 
-router = APIRouter(tags=["movements"])
+router = APIRouter(tags=["movements"], responses=ERRORS)
 
 MOVEMENTS = KeysetOrder("airport_movements", (
     ("at", "timestamp"), ("movement_type", "text"), ("cid", "int"), ("callsign", "text"), ("logon_time", "timestamp"),
@@ -38,7 +39,7 @@ def airport_known(conn: sa.Connection, code: str) -> bool:
     return bool(row and row["seen"])
 
 
-@router.get("/v1/airports/{airport}/movements", summary="Movements at an airport on a day")
+@router.get("/v1/airports/{airport}/movements", summary="Movements at an airport on a day", responses=PAGE | NOT_FOUND)
 def airport_movements(
     request: Request, conn: Connection,
     airport: Annotated[str, Path(description="The airport's ICAO code, e.g. YSSY.")],

@@ -13,15 +13,16 @@ from vatstats_assets.api.caching import LIVE, json_response
 from vatstats_assets.api.database import Connection, fetch_page, utc_value
 from vatstats_assets.api.listing import Cursor, Limit, after, page_response
 from vatstats_assets.api.pagination import DEFAULT_LIMIT, KeysetOrder
+from vatstats_assets.api.schemas import ERRORS, ONE, PAGE
 from vatstats_assets.storage.status import network_status
 
-router = APIRouter(tags=["live network"])
+router = APIRouter(tags=["live network"], responses=ERRORS)
 
 CURRENT_FLIGHTS = KeysetOrder("current_flights", (("cid", "int"), ("callsign", "text"), ("logon_time", "timestamp")))
 CURRENT_ATC = KeysetOrder("current_atc", (("callsign", "text"), ("cid", "int"), ("logon_time", "timestamp")))
 
 
-@router.get("/v1/network/status", summary="The live picture (as `vatstats status`)")
+@router.get("/v1/network/status", summary="The live picture (as `vatstats status`)", responses=ONE)
 def status(request: Request, conn: Connection) -> Response:
     """Pilots and controllers online in the newest stored snapshot (ATIS not counted), pilot
     connections, movements and snapshots so far today (UTC), and how old the newest snapshot is:
@@ -31,7 +32,7 @@ def status(request: Request, conn: Connection) -> Response:
     return json_response(request, {name: utc_value(value) for name, value in figures.items()}, LIVE)
 
 
-@router.get("/v1/network/flights", summary="Pilots online now")
+@router.get("/v1/network/flights", summary="Pilots online now", responses=PAGE)
 def current_flights(request: Request, conn: Connection, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Response:
     """Every pilot connection in the newest stored snapshot with its position and flight plan,
     ordered by (cid, callsign, logon_time), a page at a time."""
@@ -39,7 +40,7 @@ def current_flights(request: Request, conn: Connection, limit: Limit = DEFAULT_L
     return page_response(request, page, LIVE)
 
 
-@router.get("/v1/network/controllers", summary="Controllers and ATIS online now")
+@router.get("/v1/network/controllers", summary="Controllers and ATIS online now", responses=PAGE)
 def current_controllers(request: Request, conn: Connection, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Response:
     """Every controller and ATIS connection in the newest stored snapshot (`is_atis` tells them
     apart), ordered by (callsign, cid, logon_time), a page at a time."""

@@ -15,8 +15,9 @@ from vatstats_assets.api.caching import for_days
 from vatstats_assets.api.database import Connection, fetch_page
 from vatstats_assets.api.listing import Cursor, Limit, after, page_response
 from vatstats_assets.api.pagination import DEFAULT_LIMIT, KeysetOrder
+from vatstats_assets.api.schemas import ERRORS, PAGE
 
-router = APIRouter(tags=["daily summaries"])
+router = APIRouter(tags=["daily summaries"], responses=ERRORS)
 
 Start = Annotated[str, Query(description="The first UTC day, e.g. 2026-11-20.")]
 End = Annotated[str | None, Query(description="The last UTC day, inclusive (default: start).")]
@@ -48,7 +49,7 @@ def _airport(airport: str | None) -> str | None:
     return parameters.airport(airport) if airport is not None else None
 
 
-@router.get("/v1/summaries/movements", summary="Movements per airport, day, hour and aircraft type")
+@router.get("/v1/summaries/movements", summary="Movements per airport, day, hour and aircraft type", responses=PAGE)
 def movement_summaries(request: Request, conn: Connection, start: Start, end: End = None, airport: Airport = None,
                        limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Response:
     """`movement_summaries`: departures or arrivals per airport, UTC day, hour and aircraft type
@@ -57,7 +58,7 @@ def movement_summaries(request: Request, conn: Connection, start: Start, end: En
                     airport=_airport(airport))
 
 
-@router.get("/v1/summaries/airport-hourly", summary="Departures and arrivals per airport and hour")
+@router.get("/v1/summaries/airport-hourly", summary="Departures and arrivals per airport and hour", responses=PAGE)
 def airport_hourly(request: Request, conn: Connection, start: Start, end: End = None, airport: Airport = None,
                    limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Response:
     """The view `airport_hourly_movements`: departures and arrivals per airport, UTC day and hour
@@ -66,7 +67,7 @@ def airport_hourly(request: Request, conn: Connection, start: Start, end: End = 
                     airport=_airport(airport))
 
 
-@router.get("/v1/summaries/flights", summary="Completed flights")
+@router.get("/v1/summaries/flights", summary="Completed flights", responses=PAGE)
 def flight_summaries(request: Request, conn: Connection, start: Start, end: End = None,
                      limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Response:
     """`flight_summaries`: every flight completed (final landing) on those UTC days, with its
@@ -75,7 +76,7 @@ def flight_summaries(request: Request, conn: Connection, start: Start, end: End 
     return _listing(request, conn, "api_flight_summaries", FLIGHT_SUMMARIES, start, end, limit, cursor)
 
 
-@router.get("/v1/summaries/controllers", summary="Controller time per day")
+@router.get("/v1/summaries/controllers", summary="Controller time per day", responses=PAGE)
 def controller_summaries(request: Request, conn: Connection, start: Start, end: End = None,
                          limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Response:
     """`controller_summaries`: minutes online and sessions per UTC day, position and member
@@ -83,7 +84,7 @@ def controller_summaries(request: Request, conn: Connection, start: Start, end: 
     return _listing(request, conn, "api_controller_summaries", CONTROLLER_SUMMARIES, start, end, limit, cursor)
 
 
-@router.get("/v1/summaries/network", summary="Network figures per day")
+@router.get("/v1/summaries/network", summary="Network figures per day", responses=PAGE)
 def network_daily(request: Request, conn: Connection, start: Start, end: End = None,
                   limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Response:
     """`network_daily_stats`: unique and peak pilots and controllers, snapshots stored and missed,
