@@ -64,6 +64,7 @@ def _module_options(module: str, options: argparse.Namespace) -> dict[str, Any]:
         "status": {"sizes": (20_000,), "repeats": 2, "baseline_timeout_s": 1},
         "storage": {"ticks": 12, "pilots": 60},
         "backfill": {"hours": (0.1,), "pilots": 40, "summaries": False},
+        "api": {"days": 0.05, "pilots": 10, "burst": 250, "clients": 5, "time_limit_s": 10},
     }.get(name, {})
 
 
@@ -105,6 +106,8 @@ BENCHMARKS: dict[str, Benchmark] = {
         Benchmark("detect", "movement detection over a day of ~1M positions (pure Python)", _detect_figures),
         Benchmark("backfill", "movements (and summaries) backfilled over simulated days",
                   _module_runner("bench.backfill_bench")),
+        Benchmark("api", "the read API under 50 clients; keyset pages vs OFFSET over 7 simulated days",
+                  _module_runner("bench.api_bench")),
         Benchmark("freshness", "snapshot to stored, through Dagster's sensor, queue and run",
                   _module_runner("bench.freshness_bench")),
     )

@@ -19,8 +19,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "The warehouse does not know the airport or connection."},
 }
-PAGE = {
+PAGE: dict[int | str, dict[str, Any]] = {
     200: {"description": "A page: `{\"items\": [...], \"next_cursor\": \"...\" or null}`, with a "
                          "`Link: <...>; rel=\"next\"` header while there is more, an `ETag` and a `Cache-Control`."},
 }
-ONE = {200: {"description": "One JSON object, with an `ETag` and a `Cache-Control`."}}
+ONE: dict[int | str, dict[str, Any]] = {200: {"description": "One JSON object, with an `ETag` and a `Cache-Control`."}}
