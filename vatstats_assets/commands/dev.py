@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import MutableMapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -97,7 +98,7 @@ def _start_simulator(args: argparse.Namespace):
     return simulator
 
 
-def _start_api(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Popen:
+def _start_api(args: argparse.Namespace, env: MutableMapping[str, str]) -> subprocess.Popen:
     """`vatstats serve` beside Dagster, on the same (already started) server, in its own process group."""
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"vatstats: starting the read API at http://{host}:{args.api_port} (docs at /docs)",
