@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 ARGS   ?=
 
-.PHONY: install dev test test-fast bench check lint
+.PHONY: install dev test test-fast bench serve check lint
 
 # A virtualenv with the project (editable) and its test extras; re-run when pyproject.toml changes.
 $(BIN)/vatstats: pyproject.toml
@@ -30,6 +30,10 @@ test-fast: install
 
 bench: install
 	$(BIN)/vatstats bench $(ARGS)
+
+# The read API on http://127.0.0.1:8000 (docs at /docs); e.g. make serve ARGS="--host 0.0.0.0 --port 8080"
+serve: install
+	$(BIN)/vatstats serve $(ARGS)
 
 # The linter and the type checker (rules in pyproject.toml).
 lint: install

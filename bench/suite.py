@@ -65,6 +65,7 @@ def _module_options(module: str, options: argparse.Namespace) -> dict[str, Any]:
         "storage": {"ticks": 12, "pilots": 60},
         "backfill": {"hours": (0.1,), "pilots": 40, "summaries": False},
         "export": {"rows": 5_000},
+        "api": {"days": 0.05, "pilots": 10, "burst": 250, "clients": 5, "time_limit_s": 10},
     }.get(name, {})
 
 
@@ -108,6 +109,8 @@ BENCHMARKS: dict[str, Benchmark] = {
                   _module_runner("bench.backfill_bench")),
         Benchmark("export", "a day of tracks to Parquet: rows/s and peak memory vs pandas.read_sql",
                   _module_runner("bench.export_bench")),
+        Benchmark("api", "the read API under 50 clients; keyset pages vs OFFSET over 7 simulated days",
+                  _module_runner("bench.api_bench")),
         Benchmark("freshness", "snapshot to stored, through Dagster's sensor, queue and run",
                   _module_runner("bench.freshness_bench")),
     )

@@ -14,6 +14,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "backfill": ("vatstats_assets.commands.backfill:main", "materialise a daily asset for a range of days"),
     "status": ("vatstats_assets.commands.status:main", "the live picture in one query"),
     "export": ("vatstats_assets.commands.export:main", "write tables to Parquet or CSV, one file per table and UTC day"),
+    "serve": ("vatstats_assets.commands.serve:main", "the read API: JSON, OpenAPI docs, Prometheus metrics"),
     "url": ("vatstats_assets.commands.url:main", "the warehouse's connection string (--reader: the read-only role's)"),
     "bench": ("bench.suite:main", "run the benchmarks and print ratios against their baselines"),
 }

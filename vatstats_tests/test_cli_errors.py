@@ -46,7 +46,7 @@ def test_an_unknown_command_is_named() -> None:
     assert_one_sentence(vatstats("fly"), "unknown command 'fly'")
 
 
-@pytest.mark.parametrize("command", ["dev", "simulate", "migrate", "replay", "backfill", "status", "bench"])
+@pytest.mark.parametrize("command", ["dev", "simulate", "migrate", "replay", "backfill", "status", "serve", "bench"])
 def test_every_command_explains_itself_with_an_example(command: str) -> None:
     result = vatstats(command, "--help")
     assert result.returncode == 0, result.stderr

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import MutableMapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -47,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address of the UI (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=3000, help="port of the UI (default 3000)")
+    parser.add_argument("--api-port", type=int, default=8000,
+                        help="port of the read API, `vatstats serve`, on the same host (default 8000; 0: not started)")
     parser.add_argument("--simulate", action="store_true", help="serve and ingest a simulated feed")
     parser.add_argument("--pilots", type=int, default=600, help="simulated pilots (default 600)")
     parser.add_argument("--speed", type=float, default=1.0,
@@ -66,8 +69,8 @@ def prepare_dagster_home(data_dir: Path) -> Path:
     return home
 
 
-def refuse_busy_port(host: str, port: int) -> None:
-    """Stop before starting anything when the UI's port is taken (the webserver would only log it)."""
+def refuse_busy_port(host: str, port: int, what: str = "the Dagster UI", flag: str = "--port") -> None:
+    """Stop before starting anything when a port is taken (the webserver would only log it)."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         # As the webserver binds: a port in TIME_WAIT after a previous run is free.
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -75,8 +78,8 @@ def refuse_busy_port(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as error:
             raise CommandError(
-                f"port {port} on {host} is not available for the Dagster UI ({error.strerror or error}); "
-                "stop what uses it or choose another port with --port"
+                f"port {port} on {host} is not available for {what} ({error.strerror or error}); "
+                f"stop what uses it or choose another port with {flag}"
             ) from None
 
 
@@ -95,6 +98,17 @@ def _start_simulator(args: argparse.Namespace):
     return simulator
 
 
+def _start_api(args: argparse.Namespace, env: MutableMapping[str, str]) -> subprocess.Popen:
+    """`vatstats serve` beside Dagster, on the same (already started) server, in its own process group."""
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"vatstats: starting the read API at http://{host}:{args.api_port} (docs at /docs)",
+          file=sys.stderr, flush=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "vatstats_assets.cli", "serve", "--host", args.host, "--port", str(args.api_port)],
+        cwd=REPO_ROOT, env=env, start_new_session=True,
+    )
+
+
 def _stop_group(process: subprocess.Popen) -> None:
     if process.poll() is not None:
         return
@@ -108,8 +122,10 @@ def _stop_group(process: subprocess.Popen) -> None:
         pass
 
 
-def watch(dagster: subprocess.Popen, ui_url: str, stopping: threading.Event) -> None:
-    """Until asked to stop: the UI must answer within UI_START_TIMEOUT_S, and Dagster keep running."""
+def watch(dagster: subprocess.Popen, ui_url: str, stopping: threading.Event,
+          api: subprocess.Popen | None = None) -> None:
+    """Until asked to stop: the UI must answer within UI_START_TIMEOUT_S, and Dagster (and the read
+    API) keep running."""
     started, up = time.monotonic(), False
     while not stopping.is_set():
         if dagster.poll() is not None:
@@ -117,6 +133,11 @@ def watch(dagster: subprocess.Popen, ui_url: str, stopping: threading.Event) -> 
             raise CommandError(
                 f"Dagster stopped {when} (exit status {dagster.returncode}): its webserver or daemon "
                 "exited; the lines above say why. Everything vatstats started has been stopped"
+            )
+        if api is not None and api.poll() is not None:
+            raise CommandError(
+                f"the read API (vatstats serve) stopped (exit status {api.returncode}); the lines above say "
+                "why. Everything vatstats started has been stopped"
             )
         if not up:
             up = _ui_answers(ui_url)
@@ -131,6 +152,8 @@ def run(args: argparse.Namespace) -> int:
     if args.pilots < 1 or args.speed <= 0:
         raise CommandError("--pilots must be at least 1 and --speed above 0")
     refuse_busy_port(args.host, args.port)
+    if args.api_port:
+        refuse_busy_port(args.host, args.api_port, "the read API", "--api-port (0 starts none)")
     try:
         listen = parse_listen(args.listen) if args.listen else None
     except SettingsError as error:
@@ -160,6 +183,7 @@ def run(args: argparse.Namespace) -> int:
              "-h", args.host, "-p", str(args.port)],
             cwd=REPO_ROOT, env=env, start_new_session=True,
         )
+        api = _start_api(args, env) if args.api_port else None
         stopping = threading.Event()
 
         def request_stop(signum, frame):  # noqa: ARG001 - signal handler signature
@@ -167,9 +191,12 @@ def run(args: argparse.Namespace) -> int:
 
         previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
-            watch(dagster, ui_url, stopping)
+            watch(dagster, ui_url, stopping, api)
         finally:
-            print("vatstats: stopping Dagster, the simulator and the database...", file=sys.stderr, flush=True)
+            print("vatstats: stopping Dagster, the read API, the simulator and the database...",
+                  file=sys.stderr, flush=True)
+            if api is not None:
+                _stop_group(api)
             _stop_group(dagster)
             if simulator is not None:
                 simulator.__exit__(None, None, None)

@@ -1,22 +1,25 @@
-"""`vatstats replay DIR`: ingest saved snapshots (plain or gzipped JSON) in time order.
+"""`vatstats replay DIR`: ingest an archive of saved snapshots (any layout, plain, gzip or zstd JSON)
+in time order.
 
 The same tick path as live ingestion (parse, region filter, one transaction per snapshot), minus
-the "never older than the newest stored" rule, so archives of any date can be loaded.
+the "never older than the newest stored" rule, so archives of any date can be loaded. Work is
+committed a snapshot at a time and stored snapshots are skipped, so an interrupted replay resumes
+where it stopped; a day's partitions are made (in their own transaction) just before its first
+snapshot, and only for days the archive holds: years with gaps cost no empty partitions.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import sys
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from tqdm import tqdm
 
 from vatstats_assets.commands.common import CommandError, load_settings, open_warehouse, run_command
-from vatstats_assets.core.feed import FeedFormatError, peek_update_timestamp
+from vatstats_assets.commands.snapshot_files import discover, read_body
+from vatstats_assets.core.feed import FeedFormatError
 from vatstats_assets.core.region import region as region_named
 from vatstats_assets.settings import REGIONS
 from vatstats_assets.storage.gc_pause import collector_paused
@@ -29,46 +32,18 @@ from vatstats_assets.storage.ingest import (
 )
 from vatstats_assets.storage.partitions import ensure_partitions
 
-SNAPSHOT_SUFFIXES = (".json", ".json.gz")
-
-
-@dataclass(frozen=True)
-class SavedSnapshot:
-    path: Path
-    update_timestamp: datetime
-
-
-def read_body(path: Path) -> bytes:
-    data = path.read_bytes()
-    if path.name.endswith(".gz"):
-        try:
-            return gzip.decompress(data)
-        except (OSError, EOFError) as error:
-            raise FeedFormatError(f"not a readable gzip file ({error})") from None
-    return data
-
-
-def discover(directory: Path) -> tuple[list[SavedSnapshot], list[tuple[Path, str]]]:
-    """Valid snapshots sorted by update_timestamp, and the files refused with a reason."""
-    found, refused = [], []
-    for path in sorted(p for p in directory.iterdir() if p.is_file() and p.name.endswith(SNAPSHOT_SUFFIXES)):
-        try:
-            found.append(SavedSnapshot(path, peek_update_timestamp(read_body(path))))
-        except FeedFormatError as error:
-            refused.append((path, str(error)))
-    found.sort(key=lambda s: s.update_timestamp)
-    return found, refused
-
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vatstats replay",
-        description="Ingest a folder of saved VATSIM snapshots (*.json or *.json.gz) in time order, "
-        "through the same path as live ingestion. Snapshots already stored are skipped; files that "
-        "are not valid snapshots are named and skipped, and the exit status is then 1.",
+        description="Ingest an archive of saved VATSIM snapshots (*.json, *.json.gz or *.json.zst, in the "
+        "folder or any folder below it, e.g. one folder per day) in the order of their update_timestamp, "
+        "through the same path as live ingestion. Snapshots already stored are skipped, so an interrupted "
+        "replay resumes where it stopped; files that are not valid snapshots are named and skipped, and "
+        "the exit status is then 1.",
         epilog="example: vatstats simulate --offline /tmp/day --hours 24 && vatstats replay /tmp/day --region global",
     )
-    parser.add_argument("directory", type=Path, help="folder holding the snapshots")
+    parser.add_argument("directory", type=Path, help="folder holding the snapshots (searched recursively)")
     parser.add_argument("--region", help=f"which traffic to store: {' or '.join(REGIONS)} (default VATSTATS_REGION)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
@@ -82,32 +57,41 @@ def run(args: argparse.Namespace) -> int:
     if not args.directory.is_dir():
         raise CommandError(f"{str(args.directory)!r} is not a folder")
     snapshots, refused = discover(args.directory)
+
+    def shown(path: Path) -> str:
+        return str(path.relative_to(args.directory))
+
     for path, reason in refused:
-        print(f"vatstats: skipped {path.name}: {reason}", file=sys.stderr)
+        print(f"vatstats: skipped {shown(path)}: {reason}", file=sys.stderr)
     if not snapshots and not refused:
-        raise CommandError(f"{str(args.directory)!r} holds no *.json or *.json.gz snapshots")
+        raise CommandError(
+            f"{str(args.directory)!r} holds no *.json, *.json.gz or *.json.zst snapshots, in it or below it"
+        )
     ingested = already = 0
     with open_warehouse(settings) as warehouse:
         engine = warehouse.engine
-        if snapshots:
-            # Partitions for every day in the archive up front: no DDL between ticks.
-            with engine.begin() as conn:
-                ensure_partitions(conn, snapshots[0].update_timestamp.date(),
-                                  snapshots[-1].update_timestamp.date(), TICK_PARTITIONED_TABLES)
+        partitioned_day: date | None = None
         for saved in tqdm(snapshots, desc="replay", unit="snapshot", disable=args.quiet, file=sys.stderr):
+            day = saved.update_timestamp.astimezone(UTC).date()
+            if day != partitioned_day:
+                # One short transaction per day held (a lock per partition, released at once): never
+                # one DDL transaction spanning the archive, whose locks ran out over years.
+                with engine.begin() as conn:
+                    ensure_partitions(conn, day, day, TICK_PARTITIONED_TABLES)
+                partitioned_day = day
             with collector_paused():  # for the whole tick, as live ingestion (storage/gc_pause.py)
                 try:
                     body = read_body(saved.path)
                     snapshot, compressed = parse_and_compress(body, store_names=settings.store_names)
                 except FeedFormatError as error:
                     refused.append((saved.path, str(error)))
-                    print(f"vatstats: skipped {saved.path.name}: {error}", file=sys.stderr)
+                    print(f"vatstats: skipped {shown(saved.path)}: {error}", file=sys.stderr)
                     continue
                 with engine.connect() as conn:
                     if stored_state(conn, snapshot.update_timestamp).already_stored:
                         already += 1
                         continue
-                tick = prepare_tick(snapshot, body, source=f"replay:{saved.path.name}",
+                tick = prepare_tick(snapshot, body, source=f"replay:{shown(saved.path)}",
                                     fetched_at=datetime.now(UTC), region=region_named(region_name),
                                     store_names=settings.store_names, compressed=compressed)
                 write_tick(engine, tick)

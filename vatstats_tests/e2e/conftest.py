@@ -34,6 +34,7 @@ class DevStack:
     ui_url: str
     engine: sa.Engine
     log_path: Path
+    api_url: str
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-5000:]
@@ -66,7 +67,7 @@ def stop(process: subprocess.Popen) -> None:
 @contextmanager
 def running_dev_stack(database_url: str, dagster_database: str, data_dir: Path) -> Iterator[DevStack]:
     """`vatstats dev --simulate` in its own process group, with its UI answering; stopped afterwards."""
-    port = free_port()
+    port, api_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VATSTATS_", "DAGSTER_"))}
     env.update({
         "VATSTATS_DATABASE_URL": database_url,
@@ -78,10 +79,11 @@ def running_dev_stack(database_url: str, dagster_database: str, data_dir: Path) 
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "vatstats_assets.cli", "dev", "--simulate", "--port", str(port),
-             "--pilots", "200", "--speed", "1"],
+             "--api-port", str(api_port), "--pilots", "200", "--speed", "1"],
             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-    stack = DevStack(process, f"http://127.0.0.1:{port}", sa.create_engine(database_url), log_path)
+    stack = DevStack(process, f"http://127.0.0.1:{port}", sa.create_engine(database_url), log_path,
+                     f"http://127.0.0.1:{api_port}")
     try:
         wait_for_ui(stack.ui_url, process, STARTUP_TIMEOUT_S)
         yield stack

@@ -38,6 +38,18 @@ def test_dev_fills_flights_within_a_minute_and_keeps_them_current(dev_stack) -> 
     assert newer > latest, dev_stack.log()
 
 
+def test_dev_serves_the_read_api_beside_the_ui_reading_the_same_warehouse(dev_stack) -> None:
+    deadline, status = time.monotonic() + 60, {}
+    while time.monotonic() < deadline and not status.get("pilots_online"):
+        try:
+            status = httpx.get(f"{dev_stack.api_url}/v1/network/status", timeout=5).json()
+        except httpx.HTTPError:
+            pass
+        time.sleep(2)
+    assert status.get("pilots_online", 0) > 0, dev_stack.log()
+    assert httpx.get(f"{dev_stack.api_url}/docs", timeout=5).status_code == 200
+
+
 INSTIGATORS = """{
   sensorsOrError(repositorySelector: {repositoryName: "__repository__", repositoryLocationName: "vatstats"}) {
     ... on Sensors { results { name sensorState { status ticks(limit: 1) { status } } } } }
@@ -70,6 +82,7 @@ def test_sigterm_stops_everything_dev_started(dev_stack) -> None:
     # dagster dev runs in its own process group: collect the whole tree before stopping it.
     tree = psutil.Process(process.pid).children(recursive=True)
     assert any("dagster" in " ".join(child.cmdline()) for child in tree)
+    assert any(child.cmdline()[-5:-4] == ["serve"] for child in tree)  # the read API too
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 0
     gone, alive = psutil.wait_procs(tree, timeout=10)

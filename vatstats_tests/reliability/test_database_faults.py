@@ -17,7 +17,7 @@ import dagster as dg
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from vatstats_assets.commands.replay import discover
+from vatstats_assets.commands.snapshot_files import discover
 from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_tests.reliability.cli_runs import run_vatstats, start_vatstats
 from vatstats_tests.reliability.ingest_runs import ingest_resources, run_ingest
