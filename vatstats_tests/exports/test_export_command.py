@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -43,6 +44,13 @@ def test_a_range_exported_from_the_cli_prints_a_line_per_file_and_reads_back(eng
     assert len(movements) == 6 and str(movements["at"].dtype) == "datetime64[us, UTC]"
     summaries = pd.read_parquet(out / "movement_summaries")
     assert sorted(summaries["date"].unique()) == DAYS
+    # The README's DuckDB query, over the folder's files by glob.
+    by_airport = duckdb.sql(
+        f"SELECT airport, count(*) AS movements FROM '{out}/traffic_movements/*.parquet'"
+        """ WHERE "at" >= TIMESTAMPTZ '2026-11-01' GROUP BY airport ORDER BY movements DESC, airport"""
+    ).fetchall()
+    assert sum(count for _, count in by_airport) == 6
+    assert by_airport == sorted(movements.groupby("airport").size().items(), key=lambda item: (-item[1], item[0]))
 
 
 TOMORROW = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
