@@ -123,4 +123,7 @@ def test_flight_updates_settle_to_heap_only_within_ten_ticks(engine: sa.Engine) 
         updated_after, heap_only_after = conn.execute(statistics).one()
     updated, heap_only = updated_after - updated_before, heap_only_after - heap_only_before
     assert updated > 250
-    assert heap_only >= 0.95 * updated
+    # An index on a column every tick changes makes every update non-HOT (0 %). Short of 100 %: a
+    # page whose old versions cannot be pruned yet (another session's snapshot still sees them, as
+    # when other work shares the server) has no room, and that update goes non-HOT (seen: 94 %).
+    assert heap_only >= 0.8 * updated
