@@ -52,6 +52,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VATSTATS_API_MAX_OVERFLOW", "10", "extra connections the read API may open at a peak"),
     Setting("VATSTATS_EXPORT_DIR", "", "folder for a Parquet copy of each finished day (daily_exports); "
             "empty turns the export asset off"),
+    Setting("VATSTATS_AIRSPACE_DIR", "", "folder of the division's sector files (vatSys Volumes.xml and "
+            "Sectors.xml, and/or GeoJSON boundaries); empty turns the airspace assets off"),
 )
 
 
@@ -160,6 +162,7 @@ class Settings:
     api_pool_size: int = 10
     api_max_overflow: int = 10
     export_dir: Path | None = None
+    airspace_dir: Path | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -194,4 +197,5 @@ class Settings:
             api_pool_size=_count("VATSTATS_API_POOL_SIZE", env, minimum=1),
             api_max_overflow=_count("VATSTATS_API_MAX_OVERFLOW", env, minimum=0),
             export_dir=_optional_dir("VATSTATS_EXPORT_DIR", env),
+            airspace_dir=_optional_dir("VATSTATS_AIRSPACE_DIR", env),
         )
