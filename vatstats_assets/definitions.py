@@ -7,6 +7,7 @@ partitions and the resources.
 
 import dagster as dg
 
+from vatstats_assets.defs.airspace.definitions import airspace_definitions
 from vatstats_assets.defs.alerts.definitions import alerts_definitions
 from vatstats_assets.defs.automation import automation_sensor
 from vatstats_assets.defs.ingest.definitions import ingest_definitions
@@ -32,6 +33,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         summaries_definitions(partitions),
         maintenance_definitions(),
         alerts_definitions(),
+        airspace_definitions(settings.airspace_dir, partitions),
     )
     assets = [a for a in domains.assets or [] if isinstance(a, dg.AssetsDefinition)]
     checks = [c for c in domains.asset_checks or [] if isinstance(c, dg.AssetChecksDefinition)]
