@@ -100,6 +100,11 @@ COMMENT ON COLUMN vatstats.sector_hourly_load.staffed_minutes IS 'Minutes of the
 COMMENT ON COLUMN vatstats.sector_hourly_load.unstaffed_aircraft_minutes IS 'Aircraft-minutes in the sector while nobody covered it.';
 COMMENT ON COLUMN vatstats.sector_hourly_load.airspace_version IS 'The airspace version the load was computed with.';
 
+-- A region may now be boundaries of the sector files (VATSTATS_REGION=YMMM,YBBB) ------------------
+
+COMMENT ON COLUMN vatstats.feed_snapshots.region IS
+    'The region stored from this snapshot: vatpac, global, or the boundary/sector ids of VATSTATS_AIRSPACE_DIR it named (YMMM,YBBB).';
+
 -- What the reader may read ------------------------------------------------------------------------
 
 DO $$
