@@ -2,9 +2,9 @@
 
 A sector holds a *flying* aircraft: one moving faster than taxi speed
 (`MovementRules.taxi_max_gs_kt`, 40 kt), inside one of the sector's volumes (its polygon, and
-lower <= altitude < upper). Parked and taxiing aircraft load the tower, not a sector; and since
-ingestion stores a parked aircraft's position once, not every 15 s, counting them would need
-positions that are not there.
+lower <= altitude < upper; a volume from the surface, lower limit 0 or below, has no floor).
+Parked and taxiing aircraft load the tower, not a sector; and since ingestion stores a parked
+aircraft's position once, not every 15 s, counting them would need positions that are not there.
 
 Placement (`SectorIndex.place`) is vectorised over a day's points with shapely 2: per distinct
 polygon, a bounding-box filter in numpy and one `intersects_xy` call over the points inside the box;
@@ -107,6 +107,14 @@ def track_arrays(connections: Iterable[Connection], rules: MovementRules = DEFAU
     )
 
 
+def _floor_ft(lower_ft: int) -> float:
+    """A volume's floor for placement. One from the surface (a lower limit of 0 or below) has none: an
+    aircraft rolling out at a sea-level field reports a few feet below zero (altimeter noise, or a
+    field below sea level) and is still in the sector above the runway; without this its stay
+    would be cut in two seconds before it slows below 40 kt."""
+    return -np.inf if lower_ft <= 0 else float(lower_ft)
+
+
 class SectorIndex:
     """The airspace ready for vectorised placement: distinct polygons, volumes, sectors."""
 
@@ -130,7 +138,7 @@ class SectorIndex:
         for s, sector in enumerate(self.sectors):
             for volume_name in airspace.sectors[sector].volumes:
                 volume = airspace.volumes[volume_name]
-                self.bands.append((volume_polygon[volume_name], float(volume.lower_ft), float(volume.upper_ft), s))
+                self.bands.append((volume_polygon[volume_name], _floor_ft(volume.lower_ft), float(volume.upper_ft), s))
 
     def _inside_polygon(self, p: int, latitude: np.ndarray, longitude: np.ndarray) -> np.ndarray:
         """Indices of the points inside polygon p (bounding box first, then the exact test)."""

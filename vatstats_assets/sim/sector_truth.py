@@ -4,7 +4,8 @@ trajectory (not from the 15 s snapshots the detector sees).
 "In a sector" is the rule the detector (`core/sector_occupancy.py`) applies, restated here on its
 own: the aircraft is *flying*, faster than taxi speed (groundspeed > 40 kt, as
 `MovementRules.taxi_max_gs_kt`), and inside one of the sector's volumes: within its polygon (a
-point on the edge counts) and lower <= altitude < upper. The test is written here again from the
+point on the edge counts) and lower <= altitude < upper, where a volume from the surface (lower limit
+0 or below) has no floor. The test is written here again from the
 `Airspace` volumes rather than borrowed from the detector's `SectorIndex`, so a placement bug there
 shows as a scoring miss instead of being copied into the truth.
 
@@ -63,7 +64,9 @@ class SectorTruth:
             for volume_name in airspace.sectors[name].volumes:
                 volume = airspace.volumes[volume_name]
                 shapely.prepare(volume.geometry)
-                bands.append(_Band(volume.geometry, float(volume.lower_ft), float(volume.upper_ft),
+                # From the surface (0 or below): no floor, as for the detector.
+                floor = -np.inf if volume.lower_ft <= 0 else float(volume.lower_ft)
+                bands.append(_Band(volume.geometry, floor, float(volume.upper_ft),
                                    *volume.geometry.bounds))
             self._bands[name] = bands
 

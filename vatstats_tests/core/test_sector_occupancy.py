@@ -122,3 +122,13 @@ def test_a_flight_seen_only_on_the_ground_is_in_no_sector(index: SectorIndex) ->
     start = utc("2026-11-20 06:00:00")
     track = [TrackPoint(start + timedelta(seconds=15 * k), -33.95, 151.18 + 0.0001 * k, 21, 12) for k in range(10)]
     assert stays_of([connection(track)], index=index) == []
+
+
+def test_a_landing_roll_reported_below_sea_level_stays_in_the_sector_from_the_surface(index: SectorIndex) -> None:
+    # Rolling out at a sea-level field in ARL (a volume from 0 ft): the feed's altitude wanders to -1 ft
+    # at 90 kt. Found in the 24-hour scoring run, where this cut one stay in two 2 s before the landing.
+    points = straight(DAY, -35.0, 150.0, dlon_per_sample=0.003, samples=6, alt=0, gs=130)
+    points[3] = TrackPoint(points[3].observed_at, points[3].latitude, points[3].longitude, -1, 90)
+    points[5] = TrackPoint(points[5].observed_at, points[5].latitude, points[5].longitude, 9, 20)
+    stays = [s for s in stays_of([connection(points)], index=index) if s.sector == "ARL"]
+    assert [(s.entry, s.exit) for s in stays] == [("logon", "landing")]
