@@ -77,11 +77,17 @@ class Region:
         self, latitudes: Sequence[float], longitudes: Sequence[float], departures: Sequence[str | None],
         arrivals: Sequence[str | None],
     ) -> np.ndarray:
-        """`contains_pilot` for a snapshot's pilots at once (a boolean per pilot)."""
-        return np.fromiter(
-            (self.contains_pilot(*pilot) for pilot in zip(latitudes, longitudes, departures, arrivals, strict=True)),
-            dtype=bool, count=len(latitudes),
-        )
+        """`contains_pilot` for a snapshot's pilots at once (a boolean per pilot): the box in numpy,
+        then the flight plans of the pilots outside it."""
+        if self.is_global:
+            return np.ones(len(latitudes), dtype=bool)
+        latitude = np.asarray(latitudes, dtype=np.float64)
+        longitude = np.asarray(longitudes, dtype=np.float64)
+        inside = (latitude >= VATPAC_SOUTH) & (latitude <= VATPAC_NORTH) & (
+            (longitude >= VATPAC_WEST) | (longitude <= VATPAC_EAST))
+        for i in np.flatnonzero(~inside).tolist():
+            inside[i] = self.contains_airport(departures[i]) or self.contains_airport(arrivals[i])
+        return inside
 
     def contains_controller(self, callsign: str) -> bool:
         if self.is_global:
