@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
+import pytest
 import sqlalchemy as sa
 
-from bench.score_sectors import score_period
+from bench.score_sectors import main, score_period
 from vatstats_assets.core.airspace import load_airspace
 from vatstats_assets.sim import GroundTruth, write_offline
 from vatstats_assets.sim.offline import TRUTH_FILE_NAME
@@ -26,7 +27,7 @@ PILOTS = 250
 
 
 def test_stored_sector_occupancy_meets_the_accuracy_targets_on_a_simulated_sample(
-    tmp_path: Path, database_url: str, engine: sa.Engine
+    tmp_path: Path, database_url: str, engine: sa.Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_offline(tmp_path, hours=HOURS, pilots=PILOTS, seed=17, start=START, airspace=load_airspace(FIXTURES))
     assert replay_folder(tmp_path, database_url) == 0
@@ -45,3 +46,15 @@ def test_stored_sector_occupancy_meets_the_accuracy_targets_on_a_simulated_sampl
         assert result.precision >= 0.99, result
         assert result.recall >= 0.99, result
         assert result.median_error_s is not None and result.median_error_s <= 30, result
+
+    # The scorer's command reads the same rows and truth file and prints them as a table.
+    assert main(["--database-url", database_url, "--truth", str(tmp_path / TRUTH_FILE_NAME)]) == 0
+    table = capsys.readouterr().out
+    entry_row = next(line for line in table.splitlines() if line.startswith("entry"))
+    assert entry_row.split()[1:3] == [str(scores["entry"].true), str(scores["entry"].detected)]
+
+
+def test_the_scorer_command_scores_a_simulated_period_in_memory(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--hours", "0.5", "--pilots", "60", "--seed", "3", "--airspace", str(FIXTURES)]) == 0
+    out = capsys.readouterr().out
+    assert "precision" in out and "entry" in out and "exit" in out
