@@ -93,6 +93,19 @@ def _detect_figures(quick: bool, server: PostgresServer, options: argparse.Names
     ]
 
 
+def _sectors_figures(quick: bool, server: PostgresServer, options: argparse.Namespace) -> list[dict]:
+    """bench/sectors_bench.py's figures (placing a day's points in 3-D sectors, no database)."""
+    from bench import sectors_bench
+
+    return [
+        figure("sectors", f"place {row['points']:,} points in {row['volumes']} volumes (shapely 2, vectorised)",
+               row["vectorised_s"], "s", ratio=row["naive_over_vectorised"],
+               ratio_label="naive per point / vectorised", target="< 60 s for a 1,500-pilot day (8.64 M points)",
+               **{k: v for k, v in row.items() if k not in ("vectorised_s", "naive_over_vectorised")})
+        for row in sectors_bench.run(quick=quick or options.smoke)
+    ]
+
+
 BENCHMARKS: dict[str, Benchmark] = {
     b.name: b
     for b in (
@@ -105,6 +118,8 @@ BENCHMARKS: dict[str, Benchmark] = {
         Benchmark("status", "the status query on 1M / 10M position rows vs the old CROSS JOIN",
                   _module_runner("bench.status_bench")),
         Benchmark("detect", "movement detection over a day of ~1M positions (pure Python)", _detect_figures),
+        Benchmark("sectors", "a 1,500-pilot day's 8.64 M points placed in 3-D sectors vs the naive per-point test",
+                  _sectors_figures),
         Benchmark("backfill", "movements (and summaries) backfilled over simulated days",
                   _module_runner("bench.backfill_bench")),
         Benchmark("export", "a day of tracks to Parquet: rows/s and peak memory vs pandas.read_sql",

@@ -7,6 +7,7 @@ partitions and the resources.
 
 import dagster as dg
 
+from vatstats_assets.defs.airspace.definitions import airspace_definitions
 from vatstats_assets.defs.alerts.definitions import alerts_definitions
 from vatstats_assets.defs.automation import automation_sensor
 from vatstats_assets.defs.exports.definitions import exports_definitions
@@ -35,6 +36,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         alerts_definitions(),
         # daily_exports only where there is a folder to write to (VATSTATS_EXPORT_DIR)
         *([exports_definitions(partitions, settings.export_dir)] if settings.export_dir else []),
+        airspace_definitions(settings.airspace_dir, partitions),
     )
     assets = [a for a in domains.assets or [] if isinstance(a, dg.AssetsDefinition)]
     checks = [c for c in domains.asset_checks or [] if isinstance(c, dg.AssetChecksDefinition)]

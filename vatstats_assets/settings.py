@@ -35,7 +35,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VATSTATS_DAGSTER_DATABASE_NAME", "dagster", "database for Dagster's own storage, same server"),
     Setting("VATSTATS_FEED_URL", "https://status.vatsim.net/status.json",
             "the feed: a status.json URL (data URLs discovered) or a v3 data URL"),
-    Setting("VATSTATS_REGION", "vatpac", "which traffic is stored: vatpac or global"),
+    Setting("VATSTATS_REGION", "vatpac", "which traffic is stored: vatpac, global, or comma-separated boundary "
+            "or sector ids from VATSTATS_AIRSPACE_DIR's files (e.g. YMMM,YBBB)"),
     Setting("VATSTATS_PARTITIONS_START", "2021-01-01", "first day of the daily partitions"),
     Setting("VATSTATS_STORE_NAMES", "true", "store members' names (false drops them)"),
     Setting("VATSTATS_RAW_RETENTION_DAYS", "7", "days of compressed raw snapshots kept"),
@@ -52,6 +53,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VATSTATS_API_MAX_OVERFLOW", "10", "extra connections the read API may open at a peak"),
     Setting("VATSTATS_EXPORT_DIR", "", "folder for a Parquet copy of each finished day (daily_exports); "
             "empty turns the export asset off"),
+    Setting("VATSTATS_AIRSPACE_DIR", "", "folder of the division's sector files (vatSys Volumes.xml and "
+            "Sectors.xml, and/or GeoJSON boundaries); empty turns the airspace assets off"),
 )
 
 
@@ -139,6 +142,19 @@ def _optional_dir(name: str, environ: dict[str, str]) -> Path | None:
     return Path(raw).expanduser().absolute() if raw else None
 
 
+def _region(name: str, environ: dict[str, str], airspace_dir: Path | None) -> str:
+    """vatpac, global, or boundary ids checked against the sector files (read only then)."""
+    raw = _env(name, environ)
+    if raw.lower() in REGIONS:
+        return raw.lower()
+    from vatstats_assets.regions import RegionError, region_name
+
+    try:
+        return region_name(raw, airspace_dir, setting=name)
+    except RegionError as error:
+        raise SettingsError(str(error)) from None
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None
@@ -160,14 +176,14 @@ class Settings:
     api_pool_size: int = 10
     api_max_overflow: int = 10
     export_dir: Path | None = None
+    airspace_dir: Path | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if environ is None else environ)
         url = env.get("VATSTATS_DATABASE_URL", "").strip()
-        region = _env("VATSTATS_REGION", env).lower()
-        if region not in REGIONS:
-            raise SettingsError(f"VATSTATS_REGION must be one of {', '.join(REGIONS)}, not {region!r}.")
+        airspace_dir = _optional_dir("VATSTATS_AIRSPACE_DIR", env)
+        region = _region("VATSTATS_REGION", env, airspace_dir)
         start_raw = _env("VATSTATS_PARTITIONS_START", env)
         try:
             partitions_start = date.fromisoformat(start_raw)
@@ -194,4 +210,5 @@ class Settings:
             api_pool_size=_count("VATSTATS_API_POOL_SIZE", env, minimum=1),
             api_max_overflow=_count("VATSTATS_API_MAX_OVERFLOW", env, minimum=0),
             export_dir=_optional_dir("VATSTATS_EXPORT_DIR", env),
+            airspace_dir=airspace_dir,
         )

@@ -63,3 +63,24 @@ def test_a_bad_alert_webhook_is_refused_without_showing_it() -> None:
     with pytest.raises(SettingsError) as error:
         Settings.from_env({"VATSTATS_ALERT_WEBHOOK_URL": "hooks.slack.com/services/T0/B0/SECRET"})
     assert "SECRET" not in str(error.value)
+
+
+AIRSPACE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "airspace"
+
+
+def test_the_region_may_name_boundaries_of_the_sector_files_in_any_case() -> None:
+    settings = Settings.from_env({"VATSTATS_REGION": "ymmm, YBBB", "VATSTATS_AIRSPACE_DIR": str(AIRSPACE_FIXTURES)})
+    assert settings.region == "YMMM,YBBB"
+    assert Settings.from_env({"VATSTATS_REGION": "Global"}).region == "global"
+
+
+def test_unknown_boundary_ids_are_named_with_some_that_exist() -> None:
+    with pytest.raises(SettingsError) as error:
+        Settings.from_env({"VATSTATS_REGION": "YMMM,EGTT", "VATSTATS_AIRSPACE_DIR": str(AIRSPACE_FIXTURES)})
+    message = str(error.value)
+    assert message.startswith("VATSTATS_REGION names EGTT, which") and "(they define ARL, ARL_E" in message
+
+
+def test_boundary_ids_without_sector_files_say_to_set_the_folder() -> None:
+    with pytest.raises(SettingsError, match="set VATSTATS_AIRSPACE_DIR"):
+        Settings.from_env({"VATSTATS_REGION": "YMMM"})

@@ -20,8 +20,7 @@ from tqdm import tqdm
 from vatstats_assets.commands.common import CommandError, load_settings, open_warehouse, run_command
 from vatstats_assets.commands.snapshot_files import discover, read_body
 from vatstats_assets.core.feed import FeedFormatError
-from vatstats_assets.core.region import region as region_named
-from vatstats_assets.settings import REGIONS
+from vatstats_assets.regions import RegionError, load_region, region_name
 from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.ingest import (
     TICK_PARTITIONED_TABLES,
@@ -44,16 +43,19 @@ def _parser() -> argparse.ArgumentParser:
         epilog="example: vatstats simulate --offline /tmp/day --hours 24 && vatstats replay /tmp/day --region global",
     )
     parser.add_argument("directory", type=Path, help="folder holding the snapshots (searched recursively)")
-    parser.add_argument("--region", help=f"which traffic to store: {' or '.join(REGIONS)} (default VATSTATS_REGION)")
+    parser.add_argument("--region", help="which traffic to store: vatpac, global, or comma-separated boundary or "
+                        "sector ids from VATSTATS_AIRSPACE_DIR's files (default VATSTATS_REGION)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings()
-    region_name = (args.region or settings.region).lower()
-    if region_name not in REGIONS:
-        raise CommandError(f"--region must be one of {', '.join(REGIONS)}, not {args.region!r}")
+    try:
+        name = region_name(args.region, settings.airspace_dir, setting="--region") if args.region else settings.region
+        region = load_region(name, settings.airspace_dir)
+    except RegionError as error:
+        raise CommandError(str(error).rstrip(".")) from None
     if not args.directory.is_dir():
         raise CommandError(f"{str(args.directory)!r} is not a folder")
     snapshots, refused = discover(args.directory)
@@ -92,12 +94,12 @@ def run(args: argparse.Namespace) -> int:
                         already += 1
                         continue
                 tick = prepare_tick(snapshot, body, source=f"replay:{shown(saved.path)}",
-                                    fetched_at=datetime.now(UTC), region=region_named(region_name),
+                                    fetched_at=datetime.now(UTC), region=region,
                                     store_names=settings.store_names, compressed=compressed)
                 write_tick(engine, tick)
                 ingested += 1
     print(f"replayed {ingested} snapshots ({already} already stored, {len(refused)} files skipped) "
-          f"in region {region_name}")
+          f"in region {name}")
     return 1 if refused else 0
 
 

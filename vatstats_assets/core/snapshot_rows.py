@@ -182,12 +182,17 @@ def tick_rows(
     has_nul = _has_nul if may_contain_nul else _never
     rejected: dict[str, int] = {}
     flights = []
-    everyone = region.is_global
-    for pilot in snapshot.pilots:
-        plan = pilot.flight_plan
-        if not everyone and not region.contains_pilot(
-            pilot.latitude, pilot.longitude, plan.departure if plan else None, plan.arrival if plan else None
-        ):
+    pilots = snapshot.pilots
+    kept = None
+    if not region.is_global:
+        # The whole snapshot at once: a boundary region tests every position in one vectorised call.
+        plans = [pilot.flight_plan for pilot in pilots]
+        kept = region.contains_pilots(
+            [pilot.latitude for pilot in pilots], [pilot.longitude for pilot in pilots],
+            [plan.departure if plan else None for plan in plans], [plan.arrival if plan else None for plan in plans],
+        )
+    for index, pilot in enumerate(pilots):
+        if kept is not None and not kept[index]:
             continue
         flight = flight_row(pilot, seen, store_names)
         if has_nul(flight):

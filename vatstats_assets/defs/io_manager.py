@@ -7,6 +7,7 @@ positions: taken in SQL from the flights rows written just before in the same tr
 - `vatstats/write_mode: upsert`            COPY + one INSERT .. ON CONFLICT DO UPDATE on the table key
 - `vatstats/write_mode: append`            COPY, or for StagedRows one INSERT .. SELECT from the stage
 - `vatstats/write_mode: replace_partition` DELETE the partition's time window + COPY (idempotent re-runs)
+- `vatstats/write_mode: replace_table`     DELETE every row + COPY (small reference tables, e.g. the airspace)
 The table is the asset's `dagster/table_name`. All outputs of one step share one transaction, which
 commits after the step's last output: a tick of ingestion is all visible or not at all.
 
@@ -152,6 +153,10 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
                 raise TypeError(f"{context.asset_key.to_user_string()} must return a DataFrame to replace a partition")
             window = context.asset_partitions_time_window
             return bulk.replace_window(conn, spec, frame, window.start, window.end)
+        if mode == "replace_table":
+            if not isinstance(frame, pd.DataFrame):
+                raise TypeError(f"{context.asset_key.to_user_string()} must return a DataFrame to replace a table")
+            return bulk.replace_table(conn, spec, frame)
         raise ValueError(f"{context.asset_key.to_user_string()} has no valid {WRITE_MODE} (got {mode!r})")
 
     def load_input(self, context: dg.InputContext) -> pd.DataFrame:

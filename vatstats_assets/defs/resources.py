@@ -36,6 +36,8 @@ class WarehouseResource(dg.ConfigurableResource):
     database_url: str = ""
     region: str = "vatpac"
     store_names: bool = True
+    # The sector files a boundary region (VATSTATS_REGION=YMMM,YBBB) is read from; empty otherwise.
+    airspace_dir: str = ""
 
     @property
     def url(self) -> str:
@@ -78,6 +80,7 @@ def resources_from_settings(settings: Settings) -> dict[str, dg.ConfigurableReso
             database_url=dg.EnvVar("VATSTATS_DATABASE_URL") if settings.database_url else "",
             region=settings.region,
             store_names=settings.store_names,
+            airspace_dir=str(settings.airspace_dir or ""),
         ),
         "feed": FeedResource(feed_url=settings.feed_url),
         ALERT_WEBHOOK_KEY: alert_webhook_from_settings(settings),

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
+from vatstats_assets.core.airspace import Airspace
 from vatstats_assets.sim.errors import SimulatorError
 from vatstats_assets.sim.faults import FAULT_MODES
 from vatstats_assets.sim.timefmt import parse_utc
@@ -22,6 +23,8 @@ examples:
       every data request answers 429 with Retry-After: 7 (or add ?fault=MODE to one request)
   vatstats simulate --offline /tmp/day --hours 24 --pilots 1500 --seed 7 --start 2026-11-20T00:00:00Z
       write 5,760 gzipped snapshots and ground-truth.jsonl into /tmp/day as fast as possible
+  vatstats simulate --offline /tmp/day --hours 2 --pilots 200 --airspace vatstats_tests/fixtures/airspace
+      the same, with every sector entry and exit of every connection in the ground truth
 
 fault modes: """ + ", ".join(FAULT_MODES)
 
@@ -58,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--offline", metavar="DIR", default=None, help="write snapshots to DIR instead of serving them")
     parser.add_argument("--hours", type=float, default=24.0,
                         help="offline: how many simulated hours to write (default: 24)")
+    parser.add_argument("--airspace", metavar="DIR", default=None,
+                        help="a folder of sector files (as VATSTATS_AIRSPACE_DIR): record every connection's "
+                        "sector entries and exits in the ground truth")
     return parser
 
 
@@ -81,6 +87,17 @@ def _validated(args: argparse.Namespace) -> datetime:
         return parse_utc(args.start)
     except ValueError:
         raise SimulatorError(f"--start {args.start!r} is not a date-time such as 2026-11-20T00:00:00Z") from None
+
+
+def _airspace(args: argparse.Namespace) -> Airspace | None:
+    if args.airspace is None:
+        return None
+    from vatstats_assets.core.airspace import AirspaceError, load_airspace
+
+    try:
+        return load_airspace(Path(args.airspace))
+    except AirspaceError as error:
+        raise SimulatorError(f"--airspace: {error}") from None
 
 
 def _check_truth_path(path: str) -> None:
@@ -111,13 +128,14 @@ def _offline(args: argparse.Namespace, start: datetime) -> int:
 
     run = write_offline(
         Path(args.offline), hours=args.hours, pilots=args.pilots, seed=args.seed, start=start,
-        controllers=args.controllers, progress=sys.stderr,
+        controllers=args.controllers, progress=sys.stderr, airspace=_airspace(args),
     )
     print(
         f"vatstats simulate: wrote {run.snapshots} snapshots ({run.bytes_written / 1e6:.1f} MB gzipped) and "
         f"{run.directory / 'ground-truth.jsonl'} in {run.seconds:.1f} s: {run.departures} departures, "
         f"{run.arrivals} arrivals, {run.completed_flights} completed flights, "
-        f"{run.controller_sessions} controller sessions",
+        f"{run.controller_sessions} controller sessions"
+        + (f", {run.sector_stays} sector stays" if args.airspace is not None else ""),
         file=sys.stderr,
     )
     return 0
@@ -131,6 +149,7 @@ def _serve(args: argparse.Namespace, start: datetime) -> int:
     server = SimulatorServer(
         host=args.host, port=args.port, speed=args.speed, pilots=args.pilots, controllers=args.controllers,
         seed=args.seed, start=start, truth_path=args.truth, fault=args.fault, verbose=args.verbose,
+        airspace=_airspace(args),
     )
     server.start()
     print(

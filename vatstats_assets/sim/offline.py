@@ -19,6 +19,7 @@ from typing import IO
 
 import orjson
 
+from vatstats_assets.core.airspace import Airspace
 from vatstats_assets.sim.errors import SimulatorError
 from vatstats_assets.sim.simulation import Simulation
 from vatstats_assets.sim.snapshot import SNAPSHOT_INTERVAL_S, Tick
@@ -40,6 +41,7 @@ class OfflineRun:
     arrivals: int
     completed_flights: int
     controller_sessions: int
+    sector_stays: int
 
 
 def snapshot_file_name(tick: Tick) -> str:
@@ -72,17 +74,19 @@ def write_offline(
     start: datetime,
     controllers: int | None = None,
     progress: IO[str] | None = None,
+    airspace: Airspace | None = None,
 ) -> OfflineRun:
     """Write every 15 s snapshot of `hours` from `start` into `directory`, with ground-truth.jsonl beside them.
 
-    `progress`, when given (the command passes stderr), receives about 50 progress lines.
+    `progress`, when given (the command passes stderr), receives about 50 progress lines. `airspace`,
+    when given, adds every connection's sector stays to the ground truth.
     """
     if hours <= 0:
         raise SimulatorError("hours must be a positive number")
     target = Path(directory)
     ensure_writable_directory(target)
     began = time.perf_counter()
-    simulation = Simulation(start=start, pilots=pilots, seed=seed, controllers=controllers)
+    simulation = Simulation(start=start, pilots=pilots, seed=seed, controllers=controllers, airspace=airspace)
     count = round(hours * 3600 / SNAPSHOT_INTERVAL_S)
     report_every = max(1, count // 50)
     pending: deque[Future[int]] = deque()
@@ -121,4 +125,5 @@ def write_offline(
         arrivals=len(truth.arrivals),
         completed_flights=len(truth.completed_flights),
         controller_sessions=len(truth.controller_sessions),
+        sector_stays=len(truth.sector_stays),
     )

@@ -33,6 +33,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import orjson
 
+from vatstats_assets.core.airspace import Airspace
 from vatstats_assets.sim import faults
 from vatstats_assets.sim.errors import SimulatorError
 from vatstats_assets.sim.simulation import Simulation
@@ -101,6 +102,7 @@ class SimulatorServer:
         log: IO[str] | None = None,
         slow_delay_s: float = faults.SLOW_DELAY_S,
         timeout_delay_s: float = faults.TIMEOUT_DELAY_S,
+        airspace: Airspace | None = None,
     ) -> None:
         if speed <= 0:
             raise SimulatorError("speed must be a positive number of simulated seconds per real second")
@@ -121,7 +123,8 @@ class SimulatorServer:
             now = datetime.now(UTC)
             start = now.replace(second=now.second - now.second % 15, microsecond=0)
         self._lead_s = 0.0
-        self.simulation = Simulation(start=start, pilots=pilots, seed=seed, controllers=controllers)
+        # With an airspace, the ground truth also gets every connection's sector stays (sim/sector_truth.py).
+        self.simulation = Simulation(start=start, pilots=pilots, seed=seed, controllers=controllers, airspace=airspace)
         self._truth_path = truth_path
         self.truth: GroundTruth | None = None
         self._lock = threading.Lock()

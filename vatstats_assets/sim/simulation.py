@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from vatstats_assets.core.airspace import Airspace
 from vatstats_assets.sim.controllers import ControllerConnection, ControllerSlot, position_catalogue, position_for_slot
 from vatstats_assets.sim.planning import PilotPlanner
+from vatstats_assets.sim.sector_truth import SectorTruth
 from vatstats_assets.sim.snapshot import (
     SNAPSHOT_INTERVAL_S,
     Tick,
@@ -56,7 +58,9 @@ class Simulation:
         seed: int,
         controllers: int | None = None,
         world: World | None = None,
+        airspace: Airspace | None = None,
     ) -> None:
+        """`airspace`, when given, adds every connection's sector stays to the ground truth."""
         if pilots < 0:
             raise ValueError("pilots must be zero or more")
         if controllers is not None and controllers < 0:
@@ -66,6 +70,7 @@ class Simulation:
         self.seed = seed
         self.window_start = float(int(start.timestamp()))
         self.world = world or default_world()
+        self.sector_truth = SectorTruth(airspace) if airspace is not None else None
         planner = PilotPlanner(self.world)
         pilot_slots = math.ceil(pilots / PILOT_ONLINE_SHARE) if pilots else 0
         self.pilot_slots = [PilotSlot(i, pilot_slots, seed, planner, self.window_start) for i in range(pilot_slots)]
@@ -107,6 +112,8 @@ class Simulation:
             finished = slot.advance(epoch)
             for session in finished:
                 self._collect_pilot_events(session, low, epoch, events)
+                if truth is not None:
+                    self._collect_sector_stays(session, epoch, events)
             self._collect_pilot_events(slot.current, low, epoch, events)
         recent_floor = epoch - RECENT_CONTROLLERS_S
         self._recent_controllers = [c for c in self._recent_controllers if c.logoff > recent_floor]
@@ -130,6 +137,17 @@ class Simulation:
             c for slot in self.controller_slots for c in slot.active if c.logon <= epoch < c.logoff
         ]
         truth.record([self._controller_truth(c, epoch) for c in still_open])
+        stays: list[tuple[float, int, TruthEvent]] = []
+        for slot in self.pilot_slots:  # sessions still online: their stays end with the window
+            self._collect_sector_stays(slot.current, epoch, stays)
+        truth.record([event for _, _, event in sorted(stays, key=lambda s: (s[0], s[2].cid, s[2].callsign))])
+
+    def _collect_sector_stays(self, session: PilotSession, end: float, out: list[tuple[float, int, TruthEvent]]) -> None:
+        """The session's sector stays inside the window up to `end` (when it ended, or the window closes)."""
+        if self.sector_truth is None:
+            return
+        for stay in self.sector_truth.stays(session, self.window_start, end):
+            out.append((min(session.end, end), 4, stay))
 
     def _controller_truth(self, connection: ControllerConnection, end: float) -> ControllerSessionTruth:
         return ControllerSessionTruth(
@@ -228,13 +246,14 @@ def generate_snapshots(
     controllers: int | None = None,
     *,
     truth: GroundTruth | None = None,
+    airspace: Airspace | None = None,
 ) -> Iterator[tuple[datetime, dict]]:
     """Every 15 s snapshot of `hours` from `start`, as (update_timestamp, v3 dict), feeding `truth` as it goes.
 
     The ground truth covers the window from the first to the last snapshot; controller
     connections still open at the end are closed at the last snapshot's time.
     """
-    simulation = Simulation(start=start, pilots=pilots, seed=seed, controllers=controllers)
+    simulation = Simulation(start=start, pilots=pilots, seed=seed, controllers=controllers, airspace=airspace)
     count = round(hours * 3600 / SNAPSHOT_INTERVAL_S)
     tick = None
     for index in range(count):

@@ -22,6 +22,11 @@ def truth_timestamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def truth_instant(moment: datetime) -> str:
+    """Ground-truth instants timed finer than a second (sector entries): milliseconds, 'Z'."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
 def parse_utc(text: str) -> datetime:
     """Parse an ISO-8601 instant given on the command line ('2026-11-20T00:00:00Z'); naive means UTC."""
     moment = datetime.fromisoformat(text.strip().replace("z", "Z").replace("Z", "+00:00"))

@@ -16,6 +16,8 @@ import math
 from array import array
 from dataclasses import dataclass
 
+import numpy as np
+
 from vatstats_assets.sim.sphere import (
     EARTH_RADIUS_NM,
     central_angle,
@@ -123,6 +125,30 @@ class Trajectory:
         else:  # exactly over a pole
             heading = data[base + _HEADING]
         return math.atan2(z, r) * _DEG, math.atan2(y, x) * _DEG, altitude, speed, heading, on_ground
+
+    def positions_at(self, times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(latitude, longitude, altitude_ft, groundspeed_kt) at each of `times` (seconds, any order):
+        the same formulas as `state_at`, vectorised (for the sector ground truth, sampled every second)."""
+        data = np.frombuffer(self._data, dtype=np.float64).reshape(-1, _STRIDE)
+        t = np.asarray(times, dtype=np.float64)
+        # The segment whose [t0, t1) holds t, as `state_at` picks it (the first before the start, the last after the end).
+        segment = data[np.minimum(np.searchsorted(data[:, _T1], t, side="right"), self._count - 1)]
+        t0 = segment[:, _T0]
+        dt = np.clip(t - t0, 0.0, segment[:, _T1] - t0)
+        speed = segment[:, _V0] + segment[:, _ACCEL] * dt
+        altitude = segment[:, _ALT0] + segment[:, _ALT_RATE] * dt
+        angle = segment[:, _ANGLE]
+        moving = angle > 0.0
+        length = np.where(moving, segment[:, _LENGTH], 1.0)
+        fraction = np.where(moving, np.minimum(1.0, (segment[:, _V0] * dt + 0.5 * segment[:, _ACCEL] * dt * dt)
+                                                / 3600.0 / length), 0.0)
+        sin_angle = np.where(moving, np.sin(angle), 1.0)
+        ka = np.where(moving, np.sin((1.0 - fraction) * angle) / sin_angle, 1.0)
+        kb = np.where(moving, np.sin(fraction * angle) / sin_angle, 0.0)
+        x = ka * segment[:, _AX] + kb * segment[:, _BX]
+        y = ka * segment[:, _AY] + kb * segment[:, _BY]
+        z = ka * segment[:, _AZ] + kb * segment[:, _BZ]
+        return np.degrees(np.arctan2(z, np.hypot(x, y))), np.degrees(np.arctan2(y, x)), altitude, speed
 
     def state(self, t: float) -> AircraftState:
         return AircraftState(*self.state_at(t))

@@ -11,6 +11,12 @@ One JSON object per line, written as the simulation clock passes each event:
   feed list it appears in), written when it ends. `start` and `end` are clipped to the window;
   `logon_time` is the real logon.
 
+- `sector_stay` (only when the simulation is given an airspace, `vatstats simulate --airspace DIR`):
+  one stay of one connection in one sector, from its true trajectory (see `sim/sector_truth.py`),
+  `entered_at` and `exited_at` to the millisecond, with how it began and ended (`entry`: boundary,
+  takeoff, logon, reconnect or window; `exit`: boundary, landing, logoff, reconnect or window).
+  Written when the session ends, or when the window closes for sessions still online.
+
 `aircraft_type`, `filed_departure` and `filed_arrival` are what the feed shows: null for a pilot
 without a flight plan, so that a perfect detector reproduces the truth exactly.
 """
@@ -25,7 +31,7 @@ from typing import IO, Literal
 
 import orjson
 
-from vatstats_assets.sim.timefmt import feed_timestamp, parse_utc, truth_timestamp
+from vatstats_assets.sim.timefmt import feed_timestamp, parse_utc, truth_instant, truth_timestamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +114,32 @@ class ControllerSessionTruth:
         }
 
 
-TruthEvent = MovementTruth | CompletedFlightTruth | ControllerSessionTruth
+@dataclass(frozen=True, slots=True)
+class SectorStayTruth:
+    sector: str
+    cid: int
+    callsign: str
+    logon_time: datetime
+    entered_at: datetime
+    exited_at: datetime
+    entry: Literal["boundary", "takeoff", "logon", "reconnect", "window"]
+    exit: Literal["boundary", "landing", "logoff", "reconnect", "window"]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "event": "sector_stay",
+            "sector": self.sector,
+            "cid": self.cid,
+            "callsign": self.callsign,
+            "logon_time": feed_timestamp(self.logon_time),
+            "entered_at": truth_instant(self.entered_at),
+            "exited_at": truth_instant(self.exited_at),
+            "entry": self.entry,
+            "exit": self.exit,
+        }
+
+
+TruthEvent = MovementTruth | CompletedFlightTruth | ControllerSessionTruth | SectorStayTruth
 
 
 class GroundTruth:
@@ -118,6 +149,7 @@ class GroundTruth:
         self.movements: list[MovementTruth] = []
         self.completed_flights: list[CompletedFlightTruth] = []
         self.controller_sessions: list[ControllerSessionTruth] = []
+        self.sector_stays: list[SectorStayTruth] = []
         self.path = Path(path) if path is not None else None
         # Kept open for the collector's lifetime (closed by close() or the with-block): events stream in.
         self._file: IO[bytes] | None = open(self.path, "wb") if self.path is not None else None  # noqa: SIM115
@@ -128,6 +160,8 @@ class GroundTruth:
                 self.movements.append(event)
             elif isinstance(event, CompletedFlightTruth):
                 self.completed_flights.append(event)
+            elif isinstance(event, SectorStayTruth):
+                self.sector_stays.append(event)
             else:
                 self.controller_sessions.append(event)
         if self._file is not None and events:
@@ -185,5 +219,10 @@ def event_from_json(data: dict) -> TruthEvent:
         return ControllerSessionTruth(
             data["callsign"], data["cid"], data["facility"], data["rating"], parse_utc(data["start"]),
             parse_utc(data["end"]), parse_utc(data["logon_time"]), data["section"],
+        )
+    if kind == "sector_stay":
+        return SectorStayTruth(
+            data["sector"], data["cid"], data["callsign"], parse_utc(data["logon_time"]),
+            parse_utc(data["entered_at"]), parse_utc(data["exited_at"]), data["entry"], data["exit"],
         )
     raise ValueError(f"unknown ground-truth event {kind!r}")

@@ -221,6 +221,14 @@ def replace_window(
     return WriteCounts(inserted=len(rows), deleted=deleted)
 
 
+def replace_table(conn: sa.Connection, spec: TableSpec, frame: pd.DataFrame) -> WriteCounts:
+    """Delete every row of a small reference table, then COPY the frame in (same transaction)."""
+    rows = frame_rows(frame, spec.columns)
+    deleted = conn.execute(sa.text(f"DELETE FROM {spec.qualified}")).rowcount
+    copy_rows(conn, spec.qualified, spec.columns, rows, spec.copy_types)
+    return WriteCounts(inserted=len(rows), deleted=deleted)
+
+
 def _check_rows_inside(spec: TableSpec, frame: pd.DataFrame, bounds: dict[str, Any]) -> None:
     """A row outside the window would survive the next replace: refuse it before writing."""
     if frame.empty:

@@ -147,12 +147,42 @@ NETWORK_DAILY_STATS = TableSpec(
     window_column="date",
     window_is_date=True,
 )
+AIRSPACE_VOLUMES = TableSpec(
+    name="airspace_volumes",
+    columns=("name", "lower_ft", "upper_ft", "boundaries", "geometry", "source_file", "airspace_version"),
+    key=("name",),
+)
+
+AIRSPACE_SECTORS = TableSpec(
+    name="airspace_sectors",
+    columns=("name", "full_name", "callsign", "frequency", "volumes", "responsible_sectors", "source_file",
+             "airspace_version"),
+    key=("name",),
+)
+
+SECTOR_OCCUPANCY = TableSpec(
+    name="sector_occupancy",
+    columns=("sector", "cid", "callsign", "logon_time", "entered_at", "exited_at", "entry", "exit", "airspace_version"),
+    key=("sector", "cid", "callsign", "logon_time", "entered_at"),
+    window_column="entered_at",
+)
+
+SECTOR_HOURLY_LOAD = TableSpec(
+    name="sector_hourly_load",
+    columns=("date", "hour", "sector", "aircraft", "entries", "aircraft_minutes", "peak_aircraft", "peak_at",
+             "staffed_minutes", "unstaffed_aircraft_minutes", "airspace_version"),
+    key=("date", "sector", "hour"),
+    window_column="date",
+    window_is_date=True,
+)
+
 
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
         FEED_SNAPSHOTS, FLIGHTS, ATC_POSITIONS, FLIGHT_POSITIONS, TRAFFIC_MOVEMENTS,
         MOVEMENT_SUMMARIES, FLIGHT_SUMMARIES, CONTROLLER_SUMMARIES, NETWORK_DAILY_STATS,
+        AIRSPACE_VOLUMES, AIRSPACE_SECTORS, SECTOR_OCCUPANCY, SECTOR_HOURLY_LOAD,
     )
 }
 

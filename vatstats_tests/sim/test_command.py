@@ -27,6 +27,7 @@ def _error_line(capsys: pytest.CaptureFixture[str]) -> str:
         (["--port", "70000"], "--port"),
         (["--offline", "x", "--hours", "-1"], "--hours"),
         (["--pilots", "many"], "--pilots"),
+        (["--offline", "x", "--airspace", "/nonexistent/airspace"], "--airspace"),
     ],
 )
 def test_bad_arguments_give_one_sentence_and_exit_2(

@@ -18,6 +18,7 @@ READABLE = (
     "flights", "atc_positions", "flight_positions", "traffic_movements", "movement_summaries",
     "flight_summaries", "controller_summaries", "network_daily_stats", "current_flights", "current_atc",
     "airport_hourly_movements", "report_airport_hourly_traffic", "report_controller_hours", "report_busiest_days",
+    "airspace_volumes", "airspace_sectors", "sector_occupancy", "sector_hourly_load",
 )
 REPORTING_VIEWS = ("report_airport_hourly_traffic", "report_controller_hours", "report_busiest_days")
 

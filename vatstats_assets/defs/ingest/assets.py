@@ -3,6 +3,7 @@
 
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -10,11 +11,11 @@ import sqlalchemy as sa
 
 from vatstats_assets.core.feed import FeedFormatError
 from vatstats_assets.core.freshness import FRESHNESS_LIMIT
-from vatstats_assets.core.region import region as region_named
 from vatstats_assets.defs.conventions import INGEST_LANE_TAG, OWNERS
 from vatstats_assets.defs.io_manager import write_metadata
 from vatstats_assets.defs.resources import FeedResource, WarehouseResource
 from vatstats_assets.feed_client import FeedRateLimited, FeedUnavailable
+from vatstats_assets.regions import RegionError, load_region
 from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.ingest import (
     INGEST_WRITES,
@@ -140,9 +141,14 @@ def _ingest(context: dg.AssetExecutionContext, config: IngestConfig, feed: FeedR
         ensure_tick_partitions(engine, snapshot.update_timestamp.date())
     except sa.exc.OperationalError as error:
         raise _unreachable(engine, error) from error
+    try:
+        # Built once per process (the sector files and airport index are read then), not per tick.
+        region = load_region(warehouse.region, Path(warehouse.airspace_dir) if warehouse.airspace_dir else None)
+    except RegionError as error:
+        raise dg.Failure(description=str(error), allow_retries=False) from error
     tick = prepare_tick(
         snapshot, fetched.body, source=fetched.url, fetched_at=fetched.fetched_at,
-        region=region_named(warehouse.region), store_names=warehouse.store_names, compressed=compressed,
+        region=region, store_names=warehouse.store_names, compressed=compressed,
     )
     if tick.rejected:
         context.log.warning(f"Records left out of this snapshot: {tick.rejected}")

@@ -1,0 +1,1 @@
+"""The airspace domain: sector files, occupancy and staffing."""
