@@ -35,7 +35,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         maintenance_definitions(),
         alerts_definitions(),
         # daily_exports only where there is a folder to write to (VATSTATS_EXPORT_DIR)
-        *([exports_definitions(partitions, settings.export_dir)] if settings.export_dir else []),
+        *([exports_definitions(partitions, settings.export_dir, with_airspace=settings.airspace_dir is not None)]
+          if settings.export_dir else []),
         airspace_definitions(settings.airspace_dir, partitions),
     )
     assets = [a for a in domains.assets or [] if isinstance(a, dg.AssetsDefinition)]

@@ -7,7 +7,8 @@ into the files named here; `vatstats export` and the `daily_exports` asset both 
 Every exportable table is cut into UTC days by one column. `flights` and `atc_positions` hold one
 row per connection, updated while it is online: a connection belongs to the day of its `last_seen`,
 so each connection is in exactly one day's file, with its final state once the day is over.
-`feed_snapshots` (raw bodies holding every member's name) is not exportable.
+`feed_snapshots` (raw bodies holding every member's name) and the airspace's reference tables are
+not exportable.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "smallint": pa.int16(),
     "integer": pa.int32(),
     "double": pa.float64(),
+    "real": pa.float32(),
     "text": pa.string(),
     "boolean": pa.bool_(),
     "timestamptz": pa.timestamp("us", tz="UTC"),
@@ -79,6 +81,8 @@ class ExportTable:
     order_by: tuple[str, ...]
     # flights is found by day through the index on the hour of last_seen (migration 005).
     hour_column: str | None = None
+    # Filled by the airspace domain (VATSTATS_AIRSPACE_DIR); empty files without it.
+    from_airspace: bool = False
 
     @property
     def day_is_date(self) -> bool:
@@ -182,7 +186,29 @@ EXPORT_TABLES: dict[str, ExportTable] = {t.name: t for t in (
                  "last_seen timestamptz"),
         order_by=("callsign", "cid", "logon_time"),
     ),
+    ExportTable(
+        "sector_occupancy", "entered_at",
+        _columns("sector text, cid integer, callsign text, logon_time timestamptz, entered_at timestamptz, "
+                 "exited_at timestamptz, entry text, exit text, airspace_version text"),
+        order_by=("entered_at", "sector", "cid", "callsign", "logon_time"),
+        from_airspace=True,
+    ),
+    ExportTable(
+        "sector_hourly_load", "date",
+        _columns("date date, hour smallint, sector text, aircraft integer, entries integer, aircraft_minutes real, "
+                 "peak_aircraft integer, peak_at timestamptz?, staffed_minutes real, unstaffed_aircraft_minutes real, "
+                 "airspace_version text"),
+        order_by=("date", "sector", "hour"),
+        from_airspace=True,
+    ),
 )}
+# Not exported: feed_snapshots (raw bodies hold every member's name) and the airspace's reference
+# tables, airspace_volumes and airspace_sectors (not kept by day: the sector files are their source).
+
+
+def exported_tables(with_airspace: bool) -> list[ExportTable]:
+    """What daily_exports copies: the airspace's tables only where the airspace domain fills them."""
+    return [t for t in EXPORT_TABLES.values() if with_airspace or not t.from_airspace]
 
 
 def file_name(table: str, day: date, fmt: Format) -> str:

@@ -11,6 +11,7 @@ from vatstats_assets.core.exports import (
     ExportRequestError,
     days_between,
     export_path,
+    exported_tables,
     parse_request,
 )
 
@@ -27,13 +28,21 @@ def test_the_day_keyed_tables_are_exportable_and_the_raw_snapshots_are_not() -> 
     assert set(EXPORT_TABLES) == {
         "flight_positions", "traffic_movements", "movement_summaries", "flight_summaries",
         "controller_summaries", "network_daily_stats", "flights", "atc_positions",
+        "sector_occupancy", "sector_hourly_load",
     }
     days = {name: t.day_column for name, t in EXPORT_TABLES.items()}
     assert days == {
         "flight_positions": "observed_at", "traffic_movements": "at", "movement_summaries": "date",
         "flight_summaries": "landing_at", "controller_summaries": "date", "network_daily_stats": "date",
         "flights": "last_seen", "atc_positions": "last_seen",
+        "sector_occupancy": "entered_at", "sector_hourly_load": "date",
     }
+
+
+def test_daily_exports_copy_the_sector_tables_only_where_the_airspace_domain_fills_them() -> None:
+    assert {t.name for t in exported_tables(with_airspace=True)} == set(EXPORT_TABLES)
+    assert {t.name for t in exported_tables(with_airspace=False)} == set(EXPORT_TABLES) - {
+        "sector_occupancy", "sector_hourly_load"}
 
 
 def test_timestamps_are_utc_microseconds_and_dates_are_date32_in_every_schema() -> None:

@@ -10,18 +10,22 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from vatstats_assets.core.exports import EXPORT_TABLES, export_path
+from vatstats_assets.core.exports import export_path, exported_tables
 from vatstats_assets.definitions import build_definitions
 from vatstats_assets.defs.automation import AUTOMATION_SENSOR_NAME
 from vatstats_assets.defs.exports.assets import DAILY_DEPS, EXPORT_FOLDER_KEY, ExportFolderResource
 from vatstats_assets.settings import Settings
 from vatstats_tests.exports.warehouse_days import add_day
+from vatstats_tests.fixtures import FIXTURES_DIR
 from vatstats_tests.support.definitions import run_resources
 from vatstats_tests.support.warehouse_rows import add_movements, movement
 
 EXPORT_DIR = "/srv/vatstats-exports"
 WITH_EXPORTS = build_definitions(Settings.from_env({"VATSTATS_EXPORT_DIR": EXPORT_DIR}))
 DAILY_EXPORTS = dg.AssetKey("daily_exports")
+AIRSPACE_FIXTURES = FIXTURES_DIR / "airspace" / "vatsys"
+# Without VATSTATS_AIRSPACE_DIR: every exportable table but the sector ones.
+DAILY_TABLES = [t.name for t in exported_tables(with_airspace=False)]
 
 
 def test_without_an_export_folder_the_project_has_no_daily_exports() -> None:
@@ -42,6 +46,13 @@ def test_with_an_export_folder_daily_exports_is_partitioned_like_the_summaries_a
     sensor = WITH_EXPORTS.get_repository_def().get_sensor_def(AUTOMATION_SENSOR_NAME)
     assert sensor.asset_selection is not None
     assert DAILY_EXPORTS in sensor.asset_selection.resolve(graph)
+
+
+def test_with_the_airspace_domain_daily_exports_waits_for_and_copies_the_sector_tables() -> None:
+    both = build_definitions(Settings.from_env({"VATSTATS_EXPORT_DIR": EXPORT_DIR,
+                                                "VATSTATS_AIRSPACE_DIR": str(AIRSPACE_FIXTURES)}))
+    parents = {k.to_user_string() for k in both.resolve_asset_graph().get(DAILY_EXPORTS).parent_keys}
+    assert {"sector_occupancy", "sector_hourly_load"} <= parents
 
 
 class Evaluator:
@@ -119,15 +130,15 @@ def test_a_materialised_day_writes_each_tables_parquet_file_and_its_metadata(eng
     add_day(engine, day + timedelta(days=1), seed=1)  # the next day stays out
     result = materialise_day(database_url, tmp_path, str(day))
     assert result.success
-    for table in EXPORT_TABLES:
+    for table in DAILY_TABLES:
         assert export_path(tmp_path, table, day, "parquet").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(EXPORT_TABLES)
-    assert len(list(tmp_path.rglob("*"))) == 2 * len(EXPORT_TABLES)  # a folder and a file each, nothing else
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(DAILY_TABLES)
+    assert len(list(tmp_path.rglob("*"))) == 2 * len(DAILY_TABLES)  # a folder and a file each, nothing else
     (materialisation,) = result.asset_materializations_for_node("daily_exports")
     metadata = {k: v.value for k, v in materialisation.metadata.items()}
-    assert metadata["folder"] == str(tmp_path) and metadata["files"] == len(EXPORT_TABLES)
+    assert metadata["folder"] == str(tmp_path) and metadata["files"] == len(DAILY_TABLES)
     assert metadata["traffic_movements_rows"] == 3 and metadata["flight_positions_rows"] == 5
-    assert metadata["rows"] == sum(metadata[f"{t}_rows"] for t in EXPORT_TABLES)
+    assert metadata["rows"] == sum(metadata[f"{t}_rows"] for t in DAILY_TABLES)
     assert metadata["bytes"] == sum(p.stat().st_size for p in tmp_path.rglob("*.parquet"))
     (check,) = result.get_asset_check_evaluations()
     assert check.passed, check.description

@@ -20,11 +20,12 @@ from vatstats_tests.exports.warehouse_days import add_day, add_positions, rows_o
 
 DAYS = [date(2026, 11, 17), date(2026, 11, 18), date(2026, 11, 19)]
 TYPE_NAMES = {"smallint": "smallint", "integer": "integer", "double": "double precision", "text": "text",
-              "boolean": "boolean", "timestamptz": "timestamp with time zone", "date": "date", "jsonb": "jsonb"}
+              "boolean": "boolean", "timestamptz": "timestamp with time zone", "date": "date", "jsonb": "jsonb", "real": "real"}
 
 
 def test_every_day_keyed_table_but_the_raw_snapshots_is_exported_with_the_warehouses_columns(engine) -> None:
-    assert set(EXPORT_TABLES) == set(TABLES) - {"feed_snapshots"}
+    # Left out: the raw bodies, and the airspace's reference tables (not kept by day).
+    assert set(EXPORT_TABLES) == set(TABLES) - {"feed_snapshots", "airspace_volumes", "airspace_sectors"}
     with engine.connect() as conn:
         catalog = conn.execute(sa.text(
             "SELECT table_name, column_name, data_type, is_nullable = 'YES' FROM information_schema.columns"

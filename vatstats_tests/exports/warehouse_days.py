@@ -17,6 +17,8 @@ from vatstats_assets.storage.tables import (
     FLIGHTS,
     MOVEMENT_SUMMARIES,
     NETWORK_DAILY_STATS,
+    SECTOR_HOURLY_LOAD,
+    SECTOR_OCCUPANCY,
 )
 from vatstats_tests.support.warehouse_rows import add, add_movements, controller, flight, movement
 
@@ -74,6 +76,16 @@ def add_day(engine: sa.Engine, day: date, *, seed: int = 0) -> None:
          "peak_pilots_at": start + timedelta(hours=6), "peak_controllers": 1, "peak_controllers_at": None,
          "snapshots_ingested": 5760, "snapshots_missed": 0,
          "busiest_airports": json.dumps([{"airport": "YSSY", "movements": 3}])},
+    ])
+    add(engine, SECTOR_OCCUPANCY, [
+        {"sector": "SY_APP", "cid": cid, "callsign": f"QFA{seed}", "logon_time": start + timedelta(hours=5),
+         "entered_at": start + timedelta(hours=6, seconds=41, microseconds=5), "exited_at": start + timedelta(hours=6, minutes=14),
+         "entry": "takeoff", "exit": "boundary", "airspace_version": "sha256:test"},
+    ])
+    add(engine, SECTOR_HOURLY_LOAD, [
+        {"date": day, "hour": 6, "sector": "SY_APP", "aircraft": 1, "entries": 1, "aircraft_minutes": 13.25,
+         "peak_aircraft": 1, "peak_at": start + timedelta(hours=6, seconds=41), "staffed_minutes": 0.0,
+         "unstaffed_aircraft_minutes": 13.25, "airspace_version": "sha256:test"},
     ])
 
 

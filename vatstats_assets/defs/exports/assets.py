@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from vatstats_assets.core.exports import EXPORT_TABLES
+from vatstats_assets.core.exports import ExportTable
 from vatstats_assets.defs.conventions import OWNERS
 from vatstats_assets.defs.daily_assets import each_day
 from vatstats_assets.defs.partitions import WEEKLY_BACKFILL
@@ -18,6 +18,8 @@ EXPORT_FOLDER_KEY = "export_folder"
 # The finished tables a day's export copies: the daily ones by partition, the ingest ones as they are.
 DAILY_DEPS = ("traffic_movements", "movement_summaries", "flight_summaries", "controller_summaries", "network_daily_stats")
 INGEST_DEPS = ("flight_positions", "flights", "atc_positions")
+# With the airspace domain: its daily tables too, final after finalise_yesterday_sectors.
+AIRSPACE_DEPS = ("sector_occupancy", "sector_hourly_load")
 # A recomputed day among the last week's is exported again by itself; older days by a backfill.
 RECENT_DAYS = 7
 
@@ -51,7 +53,9 @@ class ExportFolderResource(dg.ConfigurableResource):
         return Path(self.path)
 
 
-def export_metadata(files: list[ExportedFile], folder: Path, days: list[date]) -> dict[str, dg.MetadataValue]:
+def export_metadata(
+    files: list[ExportedFile], folder: Path, days: list[date], tables: list[ExportTable]
+) -> dict[str, dg.MetadataValue]:
     """Files, rows and bytes in all and per table, and where they are."""
     metadata: dict[str, dg.MetadataValue] = {
         "folder": dg.MetadataValue.path(str(folder)),
@@ -61,7 +65,7 @@ def export_metadata(files: list[ExportedFile], folder: Path, days: list[date]) -
         "bytes": dg.MetadataValue.int(sum(f.bytes for f in files)),
     }
     lines = ["| table | files | rows | bytes |", "|---|---:|---:|---:|"]
-    for table in EXPORT_TABLES:
+    for table in (t.name for t in tables):
         mine = [f for f in files if f.table == table]
         rows, size = sum(f.rows for f in mine), sum(f.bytes for f in mine)
         metadata[f"{table}_rows"] = dg.MetadataValue.int(rows)
@@ -71,7 +75,9 @@ def export_metadata(files: list[ExportedFile], folder: Path, days: list[date]) -
     return metadata
 
 
-def daily_exports_asset(partitions: dg.DailyPartitionsDefinition) -> dg.AssetsDefinition:
+def daily_exports_asset(partitions: dg.DailyPartitionsDefinition, tables: list[ExportTable]) -> dg.AssetsDefinition:
+    airspace_deps = AIRSPACE_DEPS if any(t.from_airspace for t in tables) else ()
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", dg.BetaWarning)  # backfill_policy, as in daily_assets.py
 
@@ -81,7 +87,7 @@ def daily_exports_asset(partitions: dg.DailyPartitionsDefinition) -> dg.AssetsDe
             backfill_policy=WEEKLY_BACKFILL,
             group_name=EXPORTS_GROUP,
             kinds={"parquet", "postgres"},
-            deps=[*DAILY_DEPS, *INGEST_DEPS],
+            deps=[*DAILY_DEPS, *airspace_deps, *INGEST_DEPS],
             automation_condition=EXPORT_FINISHED_DAYS,
             tags={"vatstats/layer": "export"},
             owners=OWNERS,
@@ -95,7 +101,7 @@ def daily_exports_asset(partitions: dg.DailyPartitionsDefinition) -> dg.AssetsDe
             days = [start.date() for start, _ in each_day(window.start, window.end)]
             folder = export_folder.folder
             # Day by day, a chunk at a time, each file renamed into place when complete (storage/export.py).
-            files = list(export_days(warehouse.engine, EXPORT_TABLES.values(), days, "parquet", folder))
-            return dg.MaterializeResult(metadata=export_metadata(files, folder, days))
+            files = list(export_days(warehouse.engine, tables, days, "parquet", folder))
+            return dg.MaterializeResult(metadata=export_metadata(files, folder, days, tables))
 
     return daily_exports

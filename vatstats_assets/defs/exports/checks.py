@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from vatstats_assets.core.exports import EXPORT_TABLES, export_path
+from vatstats_assets.core.exports import ExportTable, export_path
 from vatstats_assets.defs.daily_assets import each_day
 from vatstats_assets.defs.exports.assets import ExportFolderResource
 from vatstats_assets.defs.resources import WarehouseResource
@@ -10,7 +10,9 @@ from vatstats_assets.defs.table_checks import checked_window, daily_check, windo
 from vatstats_assets.storage.export import file_rows, warehouse_rows
 
 
-def files_match_warehouse_check(partitions: dg.DailyPartitionsDefinition) -> dg.AssetChecksDefinition:
+def files_match_warehouse_check(
+    partitions: dg.DailyPartitionsDefinition, tables: list[ExportTable]
+) -> dg.AssetChecksDefinition:
     @daily_check(
         asset="daily_exports", name="files_match_warehouse", partitions=partitions,
         description="Each exportable table has its Parquet file for the day, holding as many rows as the "
@@ -24,7 +26,7 @@ def files_match_warehouse_check(partitions: dg.DailyPartitionsDefinition) -> dg.
         differing: list[str] = []
         checked = 0
         for start, _ in each_day(window.start, window.end):
-            for table in EXPORT_TABLES.values():
+            for table in tables:
                 path = export_path(export_folder.folder, table.name, start.date(), "parquet")
                 checked += 1
                 if not path.exists():
