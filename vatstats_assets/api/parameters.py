@@ -22,6 +22,8 @@ MAX_RANGE_DAYS = 366
 
 CALLSIGN = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,15}")  # what VATSIM accepts as a callsign, upper-cased
 AIRPORT = re.compile(r"[A-Z0-9]{3,4}")  # ICAO codes (and the 3-character pseudo-ICAO of a few fields)
+# A sector's or boundary's name as the division's files spell it (ARL, SY_APP, NZZO): case kept.
+SECTOR = re.compile(r"[A-Za-z0-9][A-Za-z0-9_. -]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -89,4 +91,14 @@ def airport(text: str) -> str:
     value = text.strip().upper() if text.isascii() else ""
     if not AIRPORT.fullmatch(value):
         raise InvalidParameter("the parameter 'airport' must be an ICAO code of 3 or 4 letters or digits, like YSSY")
+    return value
+
+
+def sector(text: str) -> str:
+    value = text.strip() if text.isascii() else ""
+    if not SECTOR.fullmatch(value):
+        raise InvalidParameter(
+            "the parameter 'sector' must be 1 to 64 letters, digits, spaces, '_', '.' or '-' (a letter or digit "
+            "first), like ARL or SY_APP"
+        )
     return value

@@ -12,6 +12,7 @@ from vatstats_assets.storage.tables import (
     FLIGHT_POSITIONS,
     FLIGHT_SUMMARIES,
     NETWORK_DAILY_STATS,
+    SECTOR_HOURLY_LOAD,
     TRAFFIC_MOVEMENTS,
 )
 from vatstats_tests.api.rows import controller_summary, flight_summary, network_day, position
@@ -188,6 +189,21 @@ def test_flight_controller_and_network_summaries_are_listed_by_day(api: TestClie
     assert [c["callsign"] for c in controllers["items"]] == ["BN_CTR", "ML_CTR"]
     assert [(n["date"], n["unique_pilots"]) for n in network["items"]] == [("2026-01-10", 120), ("2026-01-11", 130)]
     assert network["items"][0]["busiest_airports"] == [{"airport": "YSSY", "movements": 12}]
+
+
+def test_sector_load_is_listed_by_day_sector_and_hour_and_filtered_by_sector(api: TestClient, engine: sa.Engine) -> None:
+    def load(sector: str, hour: int, aircraft: int) -> dict:
+        return {"date": PAST_DAY, "hour": hour, "sector": sector, "aircraft": aircraft, "entries": aircraft,
+                "aircraft_minutes": 12.5 * aircraft, "peak_aircraft": aircraft, "peak_at": None,
+                "staffed_minutes": 30.0, "unstaffed_aircraft_minutes": 6.25, "airspace_version": "sha256:t"}
+
+    add(engine, SECTOR_HOURLY_LOAD, [load("SY_APP", 7, 3), load("ARL", 9, 5), load("ARL", 8, 4)])
+
+    every = api.get("/v1/summaries/sectors", params={"start": "2026-01-10"}).json()
+    arl = api.get("/v1/summaries/sectors", params={"start": "2026-01-10", "sector": "ARL"}).json()
+
+    assert [(r["sector"], r["hour"]) for r in every["items"]] == [("ARL", 8), ("ARL", 9), ("SY_APP", 7)]
+    assert [r["aircraft_minutes"] for r in arl["items"]] == [50.0, 62.5] and arl["next_cursor"] is None
 
 
 def test_healthz_says_ok_when_the_warehouse_answers(api: TestClient) -> None:

@@ -35,6 +35,7 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "/v1/summaries/flights": {"start": "2026-01-10"},
     "/v1/summaries/controllers": {"start": "2026-01-10"},
     "/v1/summaries/network": {"start": "2026-01-10"},
+    "/v1/summaries/sectors": {"start": "2026-01-10"},
 }
 PAGINATED = [path for path in ENDPOINTS if path not in ("/v1/network/status", FLIGHT)]
 DATED = {path: name for path, params in ENDPOINTS.items() for name in params if name in ("date", "start")}
@@ -119,6 +120,12 @@ def test_hostile_path_values_are_refused_or_not_found(api: TestClient, known_fli
 def test_hostile_airport_filters_are_refused(api: TestClient, value: str) -> None:
     response = api.get("/v1/summaries/movements", params={"start": "2026-01-10", "airport": value})
     assert_one_sentence(response, 422, "'airport'")
+
+
+@pytest.mark.parametrize("value", HOSTILE_TEXT)
+def test_hostile_sector_filters_are_refused(api: TestClient, value: str) -> None:
+    response = api.get("/v1/summaries/sectors", params={"start": "2026-01-10", "sector": value})
+    assert_one_sentence(response, 422, "'sector'")
 
 
 @pytest.mark.parametrize("cid", ["-1", "0", "2147483648", "1e6", SQL, "１２３"])

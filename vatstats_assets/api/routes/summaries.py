@@ -32,6 +32,8 @@ FLIGHT_SUMMARIES = KeysetOrder("flight_summaries", (
 ))
 CONTROLLER_SUMMARIES = KeysetOrder("controller_summaries", (("date", "date"), ("callsign", "text"), ("cid", "int")))
 NETWORK_DAILY = KeysetOrder("network_daily", (("date", "date"),))
+SECTOR_HOURLY = KeysetOrder("sector_hourly", (("date", "date"), ("sector", "text"), ("hour", "int")))
+Sector = Annotated[str | None, Query(description="Only this sector, as the sector files name it (e.g. ARL).")]
 
 
 def _listing(
@@ -90,3 +92,13 @@ def network_daily(request: Request, conn: Connection, start: Start, end: End = N
     """`network_daily_stats`: unique and peak pilots and controllers, snapshots stored and missed,
     and the busiest airports, per UTC day."""
     return _listing(request, conn, "api_network_daily_stats", NETWORK_DAILY, start, end, limit, cursor)
+
+
+@router.get("/v1/summaries/sectors", summary="Sector load and staffing per hour", responses=PAGE)
+def sector_hourly(request: Request, conn: Connection, start: Start, end: End = None, sector: Sector = None,
+                  limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Response:
+    """`sector_hourly_load` (with VATSTATS_AIRSPACE_DIR; empty without it): per sector and UTC hour,
+    aircraft, aircraft-minutes, the peak and when, staffed minutes and unstaffed aircraft-minutes,
+    ordered by (date, sector, hour)."""
+    return _listing(request, conn, "api_sector_hourly_load", SECTOR_HOURLY, start, end, limit, cursor,
+                    sector=parameters.sector(sector) if sector is not None else None)
