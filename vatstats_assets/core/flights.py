@@ -147,31 +147,33 @@ def _completed_flight(
         on_block_at=_on_block(trace, destination, rules),
         airborne_minutes=airborne_minutes,
         distance_nm=_distance_flown(trace, takeoff, first_airborne, touchdown),
-        max_altitude_ft=max(points[k].altitude_ft for k in range(first_airborne, last_airborne + 1)),
+        max_altitude_ft=max(points.altitude_ft[first_airborne:last_airborne + 1]),
         diverted=filed_code != "" and filed_code != arrival,
     )
 
 
 def _came_to_stop(trace: ChainTrace, phase: Phase, rules: MovementRules) -> bool:
     """A landing roll that slows to taxi speed is a full stop; a touch-and-go never does."""
-    points = trace.points
-    return any(points[k].groundspeed_kt <= rules.taxi_max_gs_kt for k in range(phase.first, phase.last + 1))
+    taxi_max = rules.taxi_max_gs_kt
+    return any(gs <= taxi_max for gs in trace.points.groundspeed_kt[phase.first:phase.last + 1])
 
 
 def _longest_stand(trace: ChainTrace, phase: Phase, rules: MovementRules) -> tuple[int, int] | None:
     """First and last index of the longest stretch standing still in a ground phase: the gate."""
     points = trace.points
+    gs = points.groundspeed_kt
+    stationary_max = rules.stationary_max_gs_kt
     best: tuple[int, int] | None = None
     best_seconds = -1.0
     k = phase.first
     while k <= phase.last:
-        if points[k].groundspeed_kt > rules.stationary_max_gs_kt:
+        if gs[k] > stationary_max:
             k += 1
             continue
         start = k
-        while k + 1 <= phase.last and points[k + 1].groundspeed_kt <= rules.stationary_max_gs_kt:
+        while k + 1 <= phase.last and gs[k + 1] <= stationary_max:
             k += 1
-        seconds = (points[k].observed_at - points[start].observed_at).total_seconds()
+        seconds = points.seconds_between(start, k)
         if seconds > best_seconds:
             best, best_seconds = (start, k), seconds
         k += 1
@@ -183,7 +185,7 @@ def _off_block(trace: ChainTrace, origin: Phase, rules: MovementRules) -> dateti
     stand = _longest_stand(trace, origin, rules)
     if stand is None or stand[1] >= origin.last:
         return None  # never seen standing, or seen standing right until lift-off: unknown
-    return _midpoint(trace.points[stand[1]].observed_at, trace.points[stand[1] + 1].observed_at)
+    return _midpoint(trace.points.observed_at(stand[1]), trace.points.observed_at(stand[1] + 1))
 
 
 def _on_block(trace: ChainTrace, destination: Phase, rules: MovementRules) -> datetime | None:
@@ -191,7 +193,7 @@ def _on_block(trace: ChainTrace, destination: Phase, rules: MovementRules) -> da
     stand = _longest_stand(trace, destination, rules)
     if stand is None or stand[0] <= destination.first:
         return None
-    return _midpoint(trace.points[stand[0] - 1].observed_at, trace.points[stand[0]].observed_at)
+    return _midpoint(trace.points.observed_at(stand[0] - 1), trace.points.observed_at(stand[0]))
 
 
 def _distance_flown(trace: ChainTrace, takeoff: Transition | None, first_airborne: int, touchdown: Transition) -> float:
@@ -199,27 +201,26 @@ def _distance_flown(trace: ChainTrace, takeoff: Transition | None, first_airborn
 
     The segments that contain lift-off and touchdown count only for their airborne share of time.
     """
-    points = trace.points
+    lat, lon = trace.points.latitude, trace.points.longitude
     total = 0.0
     start = first_airborne
     if takeoff is not None:
         total += _segment_nm(trace, takeoff.last_before) * _share(trace, takeoff.last_before, takeoff.at, after=True)
         start = takeoff.first_after
     for k in range(start, touchdown.last_before):
-        a, b = points[k], points[k + 1]
-        total += haversine_nm(a.latitude, a.longitude, b.latitude, b.longitude)
+        total += haversine_nm(lat[k], lon[k], lat[k + 1], lon[k + 1])
     total += _segment_nm(trace, touchdown.last_before) * _share(trace, touchdown.last_before, touchdown.at, after=False)
     return total
 
 
 def _segment_nm(trace: ChainTrace, k: int) -> float:
-    a, b = trace.points[k], trace.points[k + 1]
-    return haversine_nm(a.latitude, a.longitude, b.latitude, b.longitude)
+    lat, lon = trace.points.latitude, trace.points.longitude
+    return haversine_nm(lat[k], lon[k], lat[k + 1], lon[k + 1])
 
 
 def _share(trace: ChainTrace, k: int, at: datetime, *, after: bool) -> float:
     """Fraction of segment k..k+1 flown after (or before) the moment `at` within it."""
-    t0, t1 = trace.points[k].observed_at, trace.points[k + 1].observed_at
+    t0, t1 = trace.points.observed_at(k), trace.points.observed_at(k + 1)
     span = (t1 - t0).total_seconds()
     if span <= 0:
         return 0.0

@@ -13,8 +13,9 @@ separated by a band of height (see `movement_rules`) so noise around one thresho
 A touch-and-go is a touchdown followed by a take-off: an arrival and a departure. A go-around that
 stays above the ground band never touches down, so it is neither.
 
-The walk is the hot loop of a day partition (about a million samples), so it looks airports up only
-when an aircraft could be at one: never while it is above every airport of its area.
+The walk is the hot loop of a day partition (millions of samples), so it looks airports up only
+when an aircraft could be at one: never while it is above every airport of its area, and it reads
+each chain's samples as plain lists of numbers (`core/track_columns.py`), not one object each.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from typing import Literal
 from vatstats_assets.core.airports import Airport, AirportIndex
 from vatstats_assets.core.geo import haversine_nm
 from vatstats_assets.core.movement_rules import DEFAULT_RULES, MovementRules
+from vatstats_assets.core.track_columns import TrackColumns, TrackLists, TrackPoint, to_micros
+
 
 MovementType = Literal["departure", "arrival"]
 TransitionKind = Literal["takeoff", "touchdown"]
@@ -43,15 +46,6 @@ _SLOPE_MAX_SPAN_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
-class TrackPoint:
-    observed_at: datetime  # tz-aware UTC
-    latitude: float
-    longitude: float
-    altitude_ft: int  # MSL, as in the feed
-    groundspeed_kt: int
-
-
-@dataclass(frozen=True, slots=True)
 class Connection:
     """One pilot connection, i.e. one row of `flights`, keyed by (cid, callsign, logon_time)."""
 
@@ -61,7 +55,7 @@ class Connection:
     aircraft_type: str | None
     filed_departure: str | None
     filed_arrival: str | None
-    points: tuple[TrackPoint, ...]  # ordered by observed_at
+    points: Sequence[TrackPoint]  # ordered by observed_at: a tuple, or TrackColumns from the warehouse
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +104,7 @@ class ChainTrace:
     """The state machine's reading of one chain of connections: shared by movements and flights."""
 
     connections: tuple[Connection, ...]
-    points: tuple[TrackPoint, ...]
+    points: TrackLists
     phases: tuple[Phase, ...]
     transitions: tuple[Transition, ...]  # transitions[k] leads into phases[j] with phases[j].first == first_after
 
@@ -229,26 +223,30 @@ def _continues(last_point: TrackPoint, connection: Connection, rules: MovementRu
     return jump_nm <= reachable_nm
 
 
-def _chain_points(connections: Sequence[Connection]) -> tuple[tuple[TrackPoint, ...], list[int]]:
+def _chain_points(connections: Sequence[Connection]) -> tuple[TrackLists, list[int]]:
     """All samples of a chain in time order, and the index where each connection's samples start.
 
     The feed may still list a dropped connection for a moment after its successor logged on; those
     overlapping samples of the old connection describe the same aircraft and are left out.
     """
     if len(connections) == 1:
-        return connections[0].points, [0]
-    points: list[TrackPoint] = []
+        return TrackLists.of(TrackColumns.of(connections[0].points)), [0]
+    parts: list[TrackColumns] = []
     starts: list[int] = []
-    for index, connection in enumerate(connections):
-        starts.append(len(points))
-        own = connection.points
-        if index + 1 < len(connections) and connections[index + 1].points:
-            successor_starts = connections[index + 1].points[0].observed_at
-            own = tuple(p for p in own if p.observed_at < successor_starts)
-        if points and own and own[0].observed_at <= points[-1].observed_at:
-            own = tuple(p for p in own if p.observed_at > points[-1].observed_at)
-        points.extend(own)
-    return tuple(points), starts
+    kept = 0
+    last_kept = 0  # micros of the latest sample kept so far (meaningful once kept > 0)
+    columns = [TrackColumns.of(connection.points) for connection in connections]
+    for index, own in enumerate(columns):
+        starts.append(kept)
+        if index + 1 < len(columns) and len(columns[index + 1]):
+            own = own.take(own.micros < columns[index + 1].micros[0])
+        if kept and len(own) and own.micros[0] <= last_kept:
+            own = own.take(own.micros > last_kept)
+        if len(own):
+            last_kept = int(own.micros[-1])
+        kept += len(own)
+        parts.append(own)
+    return TrackLists.of(TrackColumns.concatenate(parts)), starts
 
 
 def _code(icao: str | None) -> str | None:
@@ -281,13 +279,18 @@ class _Tracer:
     def __init__(
         self,
         connections: tuple[Connection, ...],
-        points: tuple[TrackPoint, ...],
+        points: TrackLists,
         starts: list[int],
         airports: AirportIndex,
         rules: MovementRules,
     ) -> None:
         self.connections = connections
         self.points = points
+        # The columns as locals of the hot paths: one list index per value read.
+        self.alt = points.altitude_ft
+        self.gs = points.groundspeed_kt
+        self.lat = points.latitude
+        self.lon = points.longitude
         self.starts = starts
         self.airports = airports
         self.rules = rules
@@ -297,10 +300,10 @@ class _Tracer:
     # -- the walk ------------------------------------------------------------------------------
 
     def run(self) -> ChainTrace:
-        points = self.points
         rules = self.rules
         airports = self.airports
-        n = len(points)
+        alt, gs, lat, lon = self.alt, self.gs, self.lat, self.lon
+        n = len(alt)
         radius = rules.airport_radius_nm
         ground_max = rules.ground_max_agl_ft
         ground_min = rules.ground_min_agl_ft
@@ -326,22 +329,21 @@ class _Tracer:
         for i in range(n):
             if i == next_connection:
                 next_connection = self._enter_connection(i)
-            point = points[i]
-            altitude = point.altitude_ft
+            altitude = alt[i]
 
             if state is AIRBORNE:
-                if altitude > above_every_landing or point.groundspeed_kt > touchdown_max_gs:
+                if altitude > above_every_landing or gs[i] > touchdown_max_gs:
                     continue
-                if altitude > ceiling_ft(point.latitude, point.longitude, radius) + ground_max:
+                if altitude > ceiling_ft(lat[i], lon[i], radius) + ground_max:
                     continue
-                airport = self._ground_airport(point)
+                airport = self._ground_airport(i)
                 if airport is None or self._is_noise_dip(i, airport):
                     continue
                 touchdown = i
                 if self._is_in_flare(i, airport):
                     # The wheels touch after this sample: attribute the runway the next one is on.
                     touchdown = i + 1
-                    airport = self._ground_airport(points[touchdown]) or airport
+                    airport = self._ground_airport(touchdown) or airport
                 at = self._touchdown_time(touchdown)
                 transitions.append(
                     Transition("touchdown", at, touchdown - 1, touchdown, airport, self._connection_at(at, touchdown))
@@ -357,7 +359,7 @@ class _Tracer:
                     continue
                 # Out of the ground band of the field it stood at. Standing at another field now
                 # (moved there without flying, e.g. repositioned by the simulator)? Then that one.
-                airport = self._ground_airport(point) if point.groundspeed_kt <= taxi_max_gs else None
+                airport = self._ground_airport(i) if gs[i] <= taxi_max_gs else None
                 if airport is not None and airport is not ground_airport:
                     ground_airport, ground_elevation = airport, airport.elevation_ft
                     last_ground, streak = i, -1
@@ -383,7 +385,7 @@ class _Tracer:
                 if altitude > above_every_airport:
                     looks_airborne = True
                 else:
-                    airport = self._ground_airport(point)
+                    airport = self._ground_airport(i)
                     if airport is not None:
                         if i > 0:
                             phase_starts.append((GROUND, i))
@@ -392,7 +394,7 @@ class _Tracer:
                         state, ground_airport, ground_elevation = GROUND, airport, airport.elevation_ft
                         last_ground, streak = i, -1
                         continue
-                    looks_airborne = self._looks_airborne_without_ground(point)
+                    looks_airborne = self._looks_airborne_without_ground(i)
                 if not looks_airborne:
                     streak = -1
                     continue
@@ -410,7 +412,7 @@ class _Tracer:
             Phase(phase_state, first, (phase_starts[k + 1][1] - 1) if k + 1 < len(phase_starts) else n - 1)
             for k, (phase_state, first) in enumerate(phase_starts)
         )
-        return ChainTrace(self.connections, points, phases if n else (), tuple(transitions))
+        return ChainTrace(self.connections, self.points, phases if n else (), tuple(transitions))
 
     # -- what a sample says --------------------------------------------------------------------
 
@@ -422,29 +424,29 @@ class _Tracer:
         self.filed = (_code(connection.filed_departure), _code(connection.filed_arrival))
         return self.starts[k + 1] if k + 1 < len(self.starts) else -1
 
-    def _ground_airport(self, point: TrackPoint) -> Airport | None:
-        """The airport this sample is on the ground at, or None if it is on the ground nowhere.
+    def _ground_airport(self, i: int) -> Airport | None:
+        """The airport sample i is on the ground at, or None if it is on the ground nowhere.
 
         The sample is compared with one airport only: a filed one within the attribution radius,
         else the nearest within it. Comparing with every airport around would let an aircraft on
         final to a big airport "land" at a higher field nearby whose elevation it is passing.
         """
         rules = self.rules
-        if point.groundspeed_kt > rules.touchdown_max_gs_kt:
+        if self.gs[i] > rules.touchdown_max_gs_kt:
             return None
-        reference = self._reference_airport(point)
+        reference = self._reference_airport(i)
         if reference is None:
             return None
-        height = point.altitude_ft - reference.elevation_ft
+        height = self.alt[i] - reference.elevation_ft
         if rules.ground_min_agl_ft <= height <= rules.ground_max_agl_ft:
             return reference
         return None
 
-    def _reference_airport(self, point: TrackPoint) -> Airport | None:
-        """The airport whose elevation the sample's height is measured from: the nearest filed
+    def _reference_airport(self, i: int) -> Airport | None:
+        """The airport whose elevation sample i's height is measured from: the nearest filed
         airport within the attribution radius, else the nearest airport within it."""
         radius = self.rules.airport_radius_nm
-        lat, lon = point.latitude, point.longitude
+        lat, lon = self.lat[i], self.lon[i]
         # A degree of latitude is never less than 59.9 nm: airports farther north or south than
         # this cannot be in range, and are skipped before the (costlier) great-circle distance.
         max_dlat = radius / 59.9
@@ -462,21 +464,21 @@ class _Tracer:
                 best, best_key = airport, key
         return best
 
-    def _looks_airborne_without_ground(self, point: TrackPoint) -> bool:
+    def _looks_airborne_without_ground(self, i: int) -> bool:
         """For an aircraft not on the ground at its reference airport: is it clearly flying?"""
         rules = self.rules
-        reference = self._reference_airport(point)
+        reference = self._reference_airport(i)
         if reference is not None:
-            return point.altitude_ft - reference.elevation_ft > rules.airborne_min_agl_ft
-        return point.groundspeed_kt >= rules.off_field_airborne_min_gs_kt
+            return self.alt[i] - reference.elevation_ft > rules.airborne_min_agl_ft
+        return self.gs[i] >= rules.off_field_airborne_min_gs_kt
 
     def _is_flying(self, first: int, last: int) -> bool:
         """Whether samples first..last, all high enough to be airborne, also move like flight."""
         rules = self.rules
-        points = self.points
-        if points[last].altitude_ft - points[first].altitude_ft >= rules.climb_min_ft:
+        alt, gs = self.alt, self.gs
+        if alt[last] - alt[first] >= rules.climb_min_ft:
             return True
-        return any(points[k].groundspeed_kt >= rules.flying_min_gs_kt for k in range(first, last + 1))
+        return any(gs[k] >= rules.flying_min_gs_kt for k in range(first, last + 1))
 
     def _is_noise_dip(self, index: int, airport: Airport) -> bool:
         """A single low reading in a descent that goes on afterwards is noise, not a touchdown.
@@ -484,48 +486,50 @@ class _Tracer:
         After a real touchdown the aircraft either stays down or (a touch-and-go) climbs away; it
         is not back above the airborne height and still descending 15-30 s later.
         """
-        points = self.points
-        if index + 2 >= len(points):
+        alt = self.alt
+        if index + 2 >= len(alt):
             return False
         rules = self.rules
-        after = points[index + 1].altitude_ft - airport.elevation_ft
-        later = points[index + 2].altitude_ft - airport.elevation_ft
+        after = alt[index + 1] - airport.elevation_ft
+        later = alt[index + 2] - airport.elevation_ft
         return after > rules.airborne_min_agl_ft and rules.ground_max_agl_ft < later < after
 
     def _is_in_flare(self, index: int, airport: Airport) -> bool:
         """Whether a sample in the ground band is still on short final: the next sample is on the
         ground too, and lower by more than ground readings jitter."""
-        points = self.points
-        if index + 1 >= len(points):
+        alt = self.alt
+        if index + 1 >= len(alt):
             return False
         rules = self.rules
-        following = points[index + 1].altitude_ft
+        following = alt[index + 1]
         height = following - airport.elevation_ft
         return (
             rules.ground_min_agl_ft <= height <= rules.ground_max_agl_ft
-            and points[index].altitude_ft - following > rules.flare_min_drop_ft
+            and alt[index] - following > rules.flare_min_drop_ft
         )
 
     # -- when it happened ----------------------------------------------------------------------
 
     def _liftoff_time(self, last_ground: int) -> datetime:
         """Lift-off between the last ground sample and the next, where the climb meets the ground."""
-        points = self.points
-        ground, first = points[last_ground], points[last_ground + 1]
-        second = points[last_ground + 2] if last_ground + 2 < len(points) else None
-        slope = (second.observed_at - first.observed_at, second.altitude_ft - first.altitude_ft) if second else None
-        return first.observed_at - _time_from_ground(first.altitude_ft - ground.altitude_ft, slope,
-                                                     first.observed_at - ground.observed_at)
+        points, alt = self.points, self.alt
+        first = last_ground + 1
+        first_at = points.observed_at(first)
+        second = last_ground + 2 if last_ground + 2 < len(alt) else None
+        slope = (points.observed_at(second) - first_at, alt[second] - alt[first]) if second is not None else None
+        return first_at - _time_from_ground(alt[first] - alt[last_ground], slope,
+                                            first_at - points.observed_at(last_ground))
 
     def _touchdown_time(self, first_ground: int) -> datetime:
         """Touchdown between the last airborne sample and the first on the ground, where the
         descent seen before meets the ground."""
-        points = self.points
-        ground, last = points[first_ground], points[first_ground - 1]
-        before = points[first_ground - 2] if first_ground >= 2 else None
-        slope = (last.observed_at - before.observed_at, before.altitude_ft - last.altitude_ft) if before else None
-        return last.observed_at + _time_from_ground(last.altitude_ft - ground.altitude_ft, slope,
-                                                    ground.observed_at - last.observed_at)
+        points, alt = self.points, self.alt
+        last = first_ground - 1
+        last_at = points.observed_at(last)
+        before = first_ground - 2 if first_ground >= 2 else None
+        slope = (last_at - points.observed_at(before), alt[before] - alt[last]) if before is not None else None
+        return last_at + _time_from_ground(alt[last] - alt[first_ground], slope,
+                                           points.observed_at(first_ground) - last_at)
 
     def _connection_at(self, at: datetime, first_after: int) -> Connection:
         """The connection in effect at `at`: the one holding the sample after the movement, unless
