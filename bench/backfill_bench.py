@@ -6,7 +6,10 @@ For each span (1 day; --quick: 2 hours; 7 days only when asked, see below):
   2. `vatstats replay DIR --region global` loads them into a throwaway warehouse (timed too: this is
      ingestion's own throughput, snapshot by snapshot);
   3. `vatstats backfill ASSET --start D --end D'` for traffic_movements, then for each summary asset
-     the definitions hold, each recorded in a throwaway Dagster database.
+     the definitions hold, each recorded in a throwaway Dagster database;
+  4. in this process, track loading and detection of traffic_movements and flight_summaries on the
+     same warehouse, today's columnar path against the per-point path it replaced (the baseline; see
+     bench/backfill_paths.py), with their rows checked identical.
 The figure is the span's flight_positions rows divided by the Dagster run's own duration
 (RUN_START to RUN_SUCCESS); the command's wall time, which adds Python and Dagster start-up, is in
 the details. A 7-day span takes about 7x a day to simulate and replay (over an hour on a small
@@ -27,6 +30,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.backfill_paths import compare_paths
 from bench.dagster_runs import dagster_instance, materializations, run_times
 from bench.figures import figure
 from bench.warehouse import throwaway_database
@@ -127,6 +131,7 @@ def measure_span(server: PostgresServer, hours: float, pilots: int, assets: list
             if len(assets) > 1:
                 figures.append(figure(NAME, f"{label}: movements + summaries", positions / total_run_s, "position rows/s",
                                       run_s=round(total_run_s, 2), position_rows=positions, assets=assets))
+            figures += compare_paths(database.engine, first_day, last_day, label, NAME, log)
         finally:
             drop_database(server, dagster_database)
     return figures

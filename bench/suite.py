@@ -54,6 +54,8 @@ def _module_options(module: str, options: argparse.Namespace) -> dict[str, Any]:
     name = module.rsplit(".", 1)[-1].removesuffix("_bench")
     if name == "freshness":
         return {"minutes": options.minutes}
+    if name == "backfill" and options.backfill_hours and not options.smoke:
+        return {"hours": options.backfill_hours}
     if name == "backfill" and options.backfill_days and not options.smoke:
         return {"hours": tuple(24 * days for days in options.backfill_days)}
     if not options.smoke:
@@ -158,6 +160,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--backfill-days", type=_day_list, metavar="N[,N]",
                         help="simulated days to backfill (default 1, with 7 extrapolated; 1,7 measures both: "
                         "over an hour of simulating and replaying)")
+    parser.add_argument("--backfill-hours", type=_hour_list, metavar="H[,H]",
+                        help="simulated hours to backfill instead of whole days, e.g. 6 (no week extrapolated)")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR,
                         help="folder for the results JSON (default bench/results)")
     parser.add_argument("--smoke", action="store_true",
@@ -167,6 +171,16 @@ def _parser() -> argparse.ArgumentParser:
 
 class UsageError(Exception):
     pass
+
+
+def _hour_list(text: str) -> tuple[float, ...]:
+    try:
+        hours = tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected hours like 6 or 6,24, not {text!r}") from None
+    if not hours or any(h <= 0 for h in hours):
+        raise argparse.ArgumentTypeError(f"expected positive hours like 6 or 6,24, not {text!r}")
+    return hours
 
 
 def _day_list(text: str) -> tuple[int, ...]:

@@ -12,9 +12,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from vatstats_assets.core.airports import AirportIndex
-from vatstats_assets.core.geo import haversine_nm
-from vatstats_assets.core.movement_rules import DEFAULT_RULES, MovementRules
 from bench.baseline.movements import (
     AircraftState,
     ChainTrace,
@@ -25,6 +22,9 @@ from bench.baseline.movements import (
     stitch_reconnects,
     trace_chain,
 )
+from vatstats_assets.core.airports import AirportIndex
+from vatstats_assets.core.geo import haversine_nm
+from vatstats_assets.core.movement_rules import DEFAULT_RULES, MovementRules
 
 ConnectionKey = tuple[int, str, datetime]  # (cid, callsign, logon_time), the key of `flights`
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from vatstats_assets.core.movement_rules import DEFAULT_RULES
 from bench.baseline.movements import Connection, TrackPoint
+from vatstats_assets.core.movement_rules import DEFAULT_RULES
 from vatstats_assets.storage.sql_files import query
 
 

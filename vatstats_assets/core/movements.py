@@ -30,8 +30,7 @@ from typing import Literal
 from vatstats_assets.core.airports import Airport, AirportIndex
 from vatstats_assets.core.geo import haversine_nm
 from vatstats_assets.core.movement_rules import DEFAULT_RULES, MovementRules
-from vatstats_assets.core.track_columns import TrackColumns, TrackLists, TrackPoint, to_micros
-
+from vatstats_assets.core.track_columns import TrackColumns, TrackLists, TrackPoint
 
 MovementType = Literal["departure", "arrival"]
 TransitionKind = Literal["takeoff", "touchdown"]
