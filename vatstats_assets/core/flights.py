@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from vatstats_assets.core.airports import AirportIndex
-from vatstats_assets.core.geo import haversine_nm
+from vatstats_assets.core.geo import add_track_length_nm, haversine_nm
 from vatstats_assets.core.movement_rules import DEFAULT_RULES, MovementRules
 from vatstats_assets.core.movements import (
     AircraftState,
@@ -207,8 +207,7 @@ def _distance_flown(trace: ChainTrace, takeoff: Transition | None, first_airborn
     if takeoff is not None:
         total += _segment_nm(trace, takeoff.last_before) * _share(trace, takeoff.last_before, takeoff.at, after=True)
         start = takeoff.first_after
-    for k in range(start, touchdown.last_before):
-        total += haversine_nm(lat[k], lon[k], lat[k + 1], lon[k + 1])
+    total = add_track_length_nm(total, lat, lon, start, touchdown.last_before)
     total += _segment_nm(trace, touchdown.last_before) * _share(trace, touchdown.last_before, touchdown.at, after=False)
     return total
 

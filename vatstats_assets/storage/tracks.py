@@ -1,15 +1,18 @@
 """Load the track history of a time window as `core.movements.Connection`s.
 
-The positions come by binary COPY straight into numpy columns (`core.track_columns.TrackColumns`):
-a 1,500-pilot day is 8-9 million rows, and building a Python object per row (a tz-aware datetime, a
-TrackPoint) used to take most of a backfill's time. The rows, their order and their values are the
-same as track_window.sql's.
+The positions come by binary COPY straight into numpy columns (`core.track_columns.TrackColumns`),
+one row per connection holding its samples as arrays: a 1,500-pilot day is 8-9 million positions,
+and handling them one by one in Python (a COPY row, a tz-aware datetime, a TrackPoint each) used to
+take most of a backfill's time. The connections, their samples, order and values are the same as
+track_window.sql's (bench/backfill_paths.py and vatstats_tests/storage/test_tracks.py compare them).
 """
 
 from __future__ import annotations
 
 import io
 import re
+import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,26 +21,28 @@ import sqlalchemy as sa
 
 from vatstats_assets.core.movement_rules import DEFAULT_RULES
 from vatstats_assets.core.movements import Connection
-from vatstats_assets.core.track_columns import TrackColumns
+from vatstats_assets.core.track_columns import TrackColumns, from_micros
 from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.sql_files import query
 
-# Binary COPY: an 11-byte signature, flags and header-extension length, then per row a field count
-# and, per field, its length and big-endian value; a -1 field count ends the data.
+# Binary COPY (https://www.postgresql.org/docs/current/sql-copy.html): an 11-byte signature, flags,
+# a header-extension length; per row a field count and, per field, its byte length and big-endian
+# value; a -1 field count ends the data. An array value is its dimension count, a has-nulls flag,
+# the element type, per dimension its size and lower bound, then each element as length and value.
 _SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
-_HEADER_BYTES = 19
-_TRAILER_BYTES = 2
-_ROW = np.dtype([
-    ("fields", ">i2"),
-    ("cid_len", ">i4"), ("cid", ">i4"),
-    ("observed_at_len", ">i4"), ("observed_at", ">i8"),
-    ("latitude_len", ">i4"), ("latitude", ">f8"),
-    ("longitude_len", ">i4"), ("longitude", ">f8"),
-    ("altitude_ft_len", ">i4"), ("altitude_ft", ">i4"),
-    ("groundspeed_kt_len", ">i4"), ("groundspeed_kt", ">i4"),
-])
-_WIDTHS = {"cid_len": 4, "observed_at_len": 8, "latitude_len": 8, "longitude_len": 8, "altitude_ft_len": 4,
-           "groundspeed_kt_len": 4}
+_INT16 = struct.Struct("!h")
+_INT32 = struct.Struct("!i")
+_ROW_KEY = struct.Struct("!i i")  # cid: length, value
+_LOGON = struct.Struct("!i q")  # logon_time: length, microseconds since 2000-01-01 UTC
+_ARRAY_HEADER = struct.Struct("!iiiii")  # dimensions, has nulls, element type, size, lower bound
+_ELEMENTS = {  # the arrays of a row in order: the element as sent, the column it becomes
+    "observed_at": (np.dtype([("length", ">i4"), ("value", ">i8")]), np.int64),
+    "latitude": (np.dtype([("length", ">i4"), ("value", ">f8")]), np.float64),
+    "longitude": (np.dtype([("length", ">i4"), ("value", ">f8")]), np.float64),
+    "altitude_ft": (np.dtype([("length", ">i4"), ("value", ">i4")]), np.int64),
+    "groundspeed_kt": (np.dtype([("length", ">i4"), ("value", ">i4")]), np.int64),
+}
+_FIELDS = 3 + len(_ELEMENTS)
 
 
 @dataclass(frozen=True)
@@ -57,58 +62,67 @@ def load_tracks(
     """Connections with their points from `before` ahead of the window to `after` beyond it (the
     context the movement rules need; see core/movement_rules.py)."""
     bounds = {"context_start": start - before, "lookahead_end": end + after}
-    # Three statements must see the same rows while ingest keeps writing: one snapshot for all.
-    owned = None
-    if not conn.in_transaction():
-        owned = conn.begin()
-        conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-    try:
-        plans = {
-            (r.cid, r.callsign, r.logon_time): r
-            for r in conn.execute(sa.text(query("track_connections")), bounds)
-        }
-        keys = conn.execute(sa.text(query("track_window_keys")), bounds).all()
-        columns, cids = _window_columns(conn, bounds)
-    finally:
-        if owned is not None:
-            owned.commit()
-    counts = np.array([key.points for key in keys], dtype=np.int64)
-    if int(counts.sum()) != len(cids) or not np.array_equal(np.repeat([key.cid for key in keys], counts), cids):
-        raise RuntimeError("track_window_keys and track_window_columns saw different positions; load again")
-    ends = np.cumsum(counts)
+    plans = {
+        (r.cid, r.callsign, r.logon_time): r
+        for r in conn.execute(sa.text(query("track_connections")), bounds)
+    }
     connections: list[Connection] = []
-    for key, stop in zip(keys, ends.tolist(), strict=True):
-        plan = plans.get((key.cid, key.callsign, key.logon_time))
+    total = 0
+    for cid, callsign, logon_time, points in _connection_tracks(conn, bounds):
+        plan = plans.get((cid, callsign, logon_time))
         connections.append(Connection(
-            cid=key.cid, callsign=key.callsign, logon_time=key.logon_time,
+            cid=cid, callsign=callsign, logon_time=logon_time,
             aircraft_type=plan.aircraft_type if plan else None,
             filed_departure=plan.departure if plan else None,
             filed_arrival=plan.arrival if plan else None,
-            points=columns[stop - key.points:stop],
+            points=points,
         ))
+        total += len(points)
     rules = {key: plan.flight_rules for key, plan in plans.items()}
-    return TrackWindow(connections, rules, len(cids))
+    return TrackWindow(connections, rules, total)
 
 
-def _window_columns(conn: sa.Connection, bounds: dict[str, datetime]) -> tuple[TrackColumns, np.ndarray]:
-    """track_window_columns.sql's rows as columns, and their cids."""
+def _connection_tracks(conn: sa.Connection, bounds: dict[str, datetime]) -> Iterator[
+        tuple[int, str, datetime, TrackColumns]]:
+    """track_window_arrays.sql's rows: (cid, callsign, logon_time, samples) per connection."""
     # COPY takes no bound parameters: psycopg2 quotes the two timestamps into the statement.
-    select = re.sub(r":(context_start|lookahead_end)\b", r"%(\1)s", query("track_window_columns").strip())
+    select = re.sub(r":(context_start|lookahead_end)\b", r"%(\1)s", query("track_window_arrays").strip())
     buffer = io.BytesIO()
     with collector_paused(), conn.connection.cursor() as cursor:  # type: ignore[attr-defined]
         statement = cursor.mogrify(select, bounds).decode()
         cursor.copy_expert(f"COPY ({statement}) TO STDOUT (FORMAT binary)", buffer)
     data = buffer.getbuffer()
-    body = len(data) - _HEADER_BYTES - _TRAILER_BYTES
-    if bytes(data[:len(_SIGNATURE)]) != _SIGNATURE or body % _ROW.itemsize:
-        raise RuntimeError("unexpected binary COPY layout from track_window_columns.sql")
-    rows = np.frombuffer(data, dtype=_ROW, count=body // _ROW.itemsize, offset=_HEADER_BYTES)
-    if len(rows) and (not (rows["fields"] == 6).all()
-                      or any(not (rows[name] == width).all() for name, width in _WIDTHS.items())):
-        raise RuntimeError("unexpected field widths from track_window_columns.sql")
-    columns = TrackColumns(
-        rows["observed_at"].astype(np.int64), rows["latitude"].astype(np.float64),
-        rows["longitude"].astype(np.float64), rows["altitude_ft"].astype(np.int64),
-        rows["groundspeed_kt"].astype(np.int64),
-    )
-    return columns, rows["cid"].astype(np.int64)
+    if bytes(data[:len(_SIGNATURE)]) != _SIGNATURE:
+        raise RuntimeError("track_window_arrays.sql: not a binary COPY result")
+    position = len(_SIGNATURE) + 4
+    (extension,) = _INT32.unpack_from(data, position)
+    position += 4 + extension
+    while True:
+        (fields,) = _INT16.unpack_from(data, position)
+        position += 2
+        if fields == -1:
+            return
+        if fields != _FIELDS:
+            raise RuntimeError(f"track_window_arrays.sql: a row of {fields} fields, not {_FIELDS}")
+        _, cid = _ROW_KEY.unpack_from(data, position)
+        (length,) = _INT32.unpack_from(data, position + 8)
+        callsign = bytes(data[position + 12:position + 12 + length]).decode()
+        position += 12 + length
+        _, logon_micros = _LOGON.unpack_from(data, position)
+        position += 12
+        columns = []
+        for name, (element, column_type) in _ELEMENTS.items():
+            (length,) = _INT32.unpack_from(data, position)
+            dimensions, _, _, size, _ = _ARRAY_HEADER.unpack_from(data, position + 4)
+            if dimensions != 1:
+                raise RuntimeError(f"track_window_arrays.sql: {name} is not a one-dimensional array")
+            elements = np.frombuffer(data, dtype=element, count=size, offset=position + 4 + _ARRAY_HEADER.size)
+            if not (elements["length"] == element["value"].itemsize).all():
+                raise RuntimeError(f"track_window_arrays.sql: {name} holds a NULL or a value of another type")
+            columns.append(elements["value"].astype(column_type))
+            position += 4 + length
+        track = TrackColumns(*columns)
+        micros = track.micros
+        if len(micros) > 1 and not (micros[1:] > micros[:-1]).all():
+            track = track.take(np.argsort(micros, kind="stable"))
+        yield cid, callsign, from_micros(logon_micros), track

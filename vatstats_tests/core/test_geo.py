@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from vatstats_assets.core.geo import destination_point, haversine_nm, initial_bearing_deg, path_length_nm
+from vatstats_assets.core.geo import (
+    add_track_length_nm,
+    destination_point,
+    haversine_nm,
+    initial_bearing_deg,
+    path_length_nm,
+)
 
 
 def test_one_degree_of_latitude_is_about_sixty_nautical_miles() -> None:
@@ -48,3 +56,16 @@ def test_initial_bearing_due_east_on_the_equator_is_ninety_degrees() -> None:
 def test_path_length_adds_up_the_legs() -> None:
     assert path_length_nm([(0.0, 0.0), (1.0, 0.0), (1.0, 0.0), (2.0, 0.0)]) == pytest.approx(120.08, abs=0.02)
     assert path_length_nm([]) == 0.0
+
+
+def test_added_track_length_is_the_haversine_sum_to_the_last_bit() -> None:
+    rng = random.Random(16)
+    lat = [rng.uniform(-89.9, 89.9) for _ in range(2_000)]
+    lon = [rng.uniform(-180.0, 180.0) for _ in range(2_000)]
+    lat[10:20] = [lat[9]] * 10  # parked: zero-length segments
+    lat[100], lon[100], lat[101], lon[101] = 10.0, 20.0, -10.0, -160.0  # antipodal
+    for first, last, start in ((0, 1_999, 0.0), (5, 6, 1.25), (7, 7, 0.3), (300, 1_200, 17.0)):
+        expected = start
+        for k in range(first, last):
+            expected += haversine_nm(lat[k], lon[k], lat[k + 1], lon[k + 1])
+        assert add_track_length_nm(start, lat, lon, first, last) == expected
