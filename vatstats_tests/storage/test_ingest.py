@@ -133,7 +133,7 @@ def test_flight_updates_settle_to_heap_only_within_ten_ticks(own_database: sa.En
         updated_after, heap_only_after = conn.execute(statistics).one()
     updated, heap_only = updated_after - updated_before, heap_only_after - heap_only_before
     assert updated > 250
-    # An index on a column every tick changes makes every update non-HOT (0 %). Short of 100 %: a
-    # page whose old versions cannot be pruned yet (a snapshot still sees them) has no room; with
-    # other work on the server 94 % was seen in the shared database, hence this test's own one.
-    assert heap_only >= 0.8 * updated
+    # An index on a column every tick changes makes every update non-HOT: exactly 0. How many of the
+    # rest are HOT depends on pruning, which the server skips on a page another backend has pinned
+    # (autovacuum, other work): 100 % alone, 28-94 % seen in full CI runs beside other test runs.
+    assert heap_only > 0
