@@ -22,6 +22,15 @@ ways, same rows, same run:
     takes them from the flights rows), so its write can come close to it.
 Figures are medians over the timed ticks. Ratios: old ORM / vatstats (end to end) and vatstats'
 write / bare COPY (the cost of merging over plain loading).
+
+Then, side by side in the same database, the tick with its transceivers feed (bench/
+transceivers_payload.py: one or two radios per pilot, one to four sites per controller) against
+the tick without: the two take turns over consecutive snapshots, so every tick with transceivers
+extends the runs of the one before the tick without (the RUN_GAP_S rule), as in steady operation
+(after WARM_UP_TICKS untimed ticks with transceivers).
+Ratio: with / without (target <= 1.3x at 4,000 pilots). Parsing the transceivers, keying them to
+the connections, compressing their body and writing the runs are all inside the timed tick; the
+download is not (it runs beside the data feed's).
 """
 
 from __future__ import annotations
@@ -29,20 +38,23 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.ext.declarative import DeferredReflection
 
 from bench.figures import figure, median, ratio
 from bench.simulated import DEFAULT_START, snapshot_bodies
+from bench.transceivers_payload import transceivers_for
 from bench.warehouse import ThrowawayDatabase, throwaway_database
 from vatstats_assets.core.feed import parse_snapshot
 from vatstats_assets.core.region import region
 from vatstats_assets.core.snapshot_rows import position_of, tick_rows
+from vatstats_assets.core.transceivers import TransceiversFeed
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.ingest import (
@@ -61,6 +73,12 @@ from vatstats_assets.storage.server import PostgresServer
 NAME = "ingest"
 GLOBAL = region("global")
 FETCHED_AT = datetime(2026, 11, 20, tzinfo=UTC)
+# Later the same day than the other ticks, so the two comparisons never share a snapshot.
+TRANSCEIVERS_START = DEFAULT_START + timedelta(hours=2)
+# Ticks with transceivers before the timed ones: a live deployment extends runs on pages that hold
+# the previous ticks' versions, pruned to make room for the next (heap-only updates). The first
+# ticks into a new table run before any page has been pruned: a start-up cost, not the steady one.
+WARM_UP_TICKS = 4
 
 
 @dataclass(frozen=True)
@@ -68,16 +86,17 @@ class Plan:
     pilots: int
     timed_ticks: int
     orm_ticks: int  # ticks of each ORM variant; 0: the baselines are not run at this size
+    transceiver_ticks: int = 0  # ticks with and without transceivers each, side by side; 0: not run
 
 
 def plans(quick: bool, sizes: tuple[int, ...] | None = None) -> list[Plan]:
     if sizes is not None:  # the smoke test's tiny sizes: everything once
-        return [Plan(pilots, 1, 1) for pilots in sizes]
+        return [Plan(pilots, 1, 1, 1) for pilots in sizes]
     if quick:
-        return [Plan(1_000, 3, 2), Plan(4_000, 3, 0)]
+        return [Plan(1_000, 3, 2), Plan(4_000, 3, 0, 5)]
     # At 4,000 pilots (the target's size) more ticks each way: the medians move less with the
     # machine's phases.
-    return [Plan(1_000, 5, 3), Plan(4_000, 11, 5), Plan(10_000, 5, 2)]
+    return [Plan(1_000, 5, 3), Plan(4_000, 11, 5, 7), Plan(10_000, 5, 2)]
 
 
 # ----- the old service's ORM model (baseline only) -------------------------------------------------
@@ -175,15 +194,17 @@ def _ms_since(started: float) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def ingest_vatstats(engine: sa.Engine, body: bytes) -> TickTiming:
-    """One tick as the ingest asset runs it, the cycle collector paused across it likewise."""
+def ingest_vatstats(engine: sa.Engine, body: bytes, transceivers: bytes | None = None) -> TickTiming:
+    """One tick as the ingest asset runs it, the cycle collector paused across it likewise; with
+    `transceivers`, the feed fetched beside the snapshot (without, the tick records it missing)."""
+    feed = TransceiversFeed.received(transceivers) if transceivers is not None else None
     started = time.perf_counter()
     with collector_paused():
         snapshot, compressed = parse_and_compress(body, store_names=True)
         parsed = time.perf_counter()
         ensure_tick_partitions(engine, snapshot.update_timestamp.date())
         tick = prepare_tick(snapshot, body, source="bench", fetched_at=FETCHED_AT, region=GLOBAL,
-                            store_names=True, compressed=compressed)
+                            store_names=True, compressed=compressed, transceivers=feed)
         prepared = time.perf_counter()
         counts = write_tick(engine, tick)
     return TickTiming((parsed - started) * 1000, (prepared - parsed) * 1000, _ms_since(prepared), tick, counts)
@@ -196,12 +217,14 @@ def copy_floor_ms(engine: sa.Engine, tick: PreparedTick) -> float:
     COPYs every one of them, built before the clock starts.
     """
     flights = tick.tables["flights"].rows
+    # The floor is today's tick: the four tables without transceivers.
     rows = {name: [position_of(f) for f in flights] if name == "flight_positions" else tick.tables[name].rows
-            for name in INGEST_WRITES}
+            for name in INGEST_WRITES if name != "transceiver_tunings"}
     started = time.perf_counter()
     with engine.begin() as conn:
         for name, (_, spec) in INGEST_WRITES.items():
-            bulk.copy_rows(conn, spec.qualified, spec.columns, rows[name], spec.copy_types)
+            if name in rows:
+                bulk.copy_rows(conn, spec.qualified, spec.columns, rows[name], spec.copy_types)
     return _ms_since(started)
 
 
@@ -293,6 +316,45 @@ def _measure_size(database: ThrowawayDatabase, plan: Plan, log) -> list[dict]:
     return results
 
 
+def _measure_transceivers(database: ThrowawayDatabase, plan: Plan, log) -> list[dict]:
+    """The tick with its transceivers against the tick without, taking turns in one database."""
+    ticks = plan.transceiver_ticks
+    documents = [(body, transceivers_for(orjson.loads(body)))
+                 for _, body in snapshot_bodies(plan.pilots, 2 * ticks + WARM_UP_TICKS, start=TRANSCEIVERS_START)]
+    label = f"{plan.pilots:,} pilots"
+    database.truncate()
+    for warm_up in documents[:WARM_UP_TICKS]:
+        ingest_vatstats(database.engine, *warm_up)
+    without: list[TickTiming] = []
+    with_transceivers: list[TickTiming] = []
+    for index, (body, transceivers) in enumerate(documents[WARM_UP_TICKS:]):
+        if index % 2:
+            with_transceivers.append(ingest_vatstats(database.engine, body, transceivers))
+        else:
+            without.append(ingest_vatstats(database.engine, body))
+    plain, tuned = median([t.total_ms for t in without]), median([t.total_ms for t in with_transceivers])
+    last = with_transceivers[-1]
+    runs = last.counts["transceiver_tunings"]
+    with database.engine.connect() as conn:
+        stored_runs = conn.exec_driver_sql("SELECT count(*) FROM vatstats.transceiver_tunings").scalar()
+    log(f"{label}: tick without transceivers {plain:.0f} ms, with {tuned:.0f} ms ({tuned / plain:.2f}x)")
+    return [
+        figure(NAME, f"{label}: tick without transceivers", plain, "ms", ticks=len(without),
+               tick_ms=[round(t.total_ms, 1) for t in without]),
+        figure(NAME, f"{label}: tick with transceivers", tuned, "ms",
+               ratio=ratio(tuned, plain), ratio_label="with / without transceivers", target="<= 1.3x at 4,000 pilots",
+               ticks=len(with_transceivers), transceivers_bytes=len(documents[-1][1]),
+               tunings=len(last.tick.tables["transceiver_tunings"]), runs_extended=runs.updated,
+               runs_started=runs.inserted, runs_stored=stored_runs,
+               parse_ms=round(median([t.parse_ms for t in with_transceivers]), 1),
+               prepare_ms=round(median([t.prepare_ms for t in with_transceivers]), 1),
+               write_ms=round(median([t.write_ms for t in with_transceivers]), 1),
+               write_ms_without=round(median([t.write_ms for t in without]), 1),
+               prepare_ms_without=round(median([t.prepare_ms for t in without]), 1),
+               tick_ms=[round(t.total_ms, 1) for t in with_transceivers]),
+    ]
+
+
 def run(quick: bool, *, server: PostgresServer, sizes: tuple[int, ...] | None = None, log=None) -> list[dict]:
     """Median ingest times per size, three ways; `sizes` overrides the pilot counts (smoke test)."""
     log = log or (lambda message: print(f"  [{NAME}] {message}", file=sys.stderr, flush=True))
@@ -303,6 +365,8 @@ def run(quick: bool, *, server: PostgresServer, sizes: tuple[int, ...] | None = 
         OldServiceModel.prepare(database.engine)
         for plan in plans(quick, sizes):
             results += _measure_size(database, plan, log)
+            if plan.transceiver_ticks:
+                results += _measure_transceivers(database, plan, log)
     return results
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from bench.simulated import add_period_arguments, period_start
 from vatstats_assets.core.airports import AirportIndex
 from vatstats_assets.core.movements import detect_movements
 from vatstats_assets.core.region import region
@@ -24,7 +25,8 @@ WARM_UP = timedelta(minutes=5)
 
 def score_simulated_period(start: datetime, hours: float, pilots: int, seed: int) -> tuple[dict[str, Score], dict]:
     truth = GroundTruth()
-    snapshots = (document for _, document in generate_snapshots(start, hours, pilots, seed, truth=truth))
+    snapshots = (document for _, document in generate_snapshots(start, hours, pilots, seed, truth=truth,
+                                                                    contacts=False))
     started = time.perf_counter()
     connections = connections_from_snapshots(snapshots, region("global"))
     simulated_s = time.perf_counter() - started
@@ -52,12 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         description="Score movement detection against the simulator's ground truth.",
         epilog="example: python -m bench.score_movements --hours 24 --pilots 1500 --seed 7",
     )
-    parser.add_argument("--hours", type=float, default=24.0)
-    parser.add_argument("--pilots", type=int, default=1500)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--start", default="2026-11-20T00:00:00+00:00")
+    add_period_arguments(parser, hours=24.0)
     args = parser.parse_args(argv)
-    start = datetime.fromisoformat(args.start).astimezone(UTC)
+    start = period_start(args)
     scores, figures = score_simulated_period(start, args.hours, args.pilots, args.seed)
     print(f"{args.hours:g} h, {args.pilots} pilots, seed {args.seed}: {figures}")
     print(f"{'type':<10} {'true':>6} {'found':>6} {'match':>6} {'precision':>9} {'recall':>7} {'median s':>8} {'p95 s':>6}")

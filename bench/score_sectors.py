@@ -23,6 +23,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.simulated import add_period_arguments, period_start
 from vatstats_assets.core.airspace import load_airspace
 from vatstats_assets.core.region import region
 from vatstats_assets.core.sector_occupancy import SectorIndex, Stay, sector_stays, track_arrays
@@ -69,7 +70,8 @@ def score_simulated_period(
     truth = GroundTruth()
     end = start + timedelta(hours=hours)
     started = time.perf_counter()
-    snapshots = (d for _, d in generate_snapshots(start, hours, pilots, seed, truth=truth, airspace=airspace))
+    snapshots = (d for _, d in generate_snapshots(start, hours, pilots, seed, truth=truth,
+                                                             airspace=airspace, contacts=False))
     connections = connections_from_snapshots(snapshots, region("global"))
     simulated_s = time.perf_counter() - started
     started = time.perf_counter()
@@ -122,10 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         "  python -m bench.score_sectors --database-url postgresql://... --truth /tmp/day/ground-truth.jsonl",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--hours", type=float, default=24.0)
-    parser.add_argument("--pilots", type=int, default=1500)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--start", default="2026-11-20T00:00:00+00:00")
+    add_period_arguments(parser, hours=24.0)
     parser.add_argument("--airspace", type=Path, default=Path(__file__).resolve().parents[1]
                         / "vatstats_tests" / "fixtures" / "airspace",
                         help="sector files to simulate against (default: the synthetic test fixtures)")
@@ -138,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         scores, figures = score_database(args.database_url, args.truth)
         print(f"{args.database_url.rsplit('/', 1)[-1]} against {args.truth}: {figures}")
     else:
-        start = datetime.fromisoformat(args.start).astimezone(UTC)
+        start = period_start(args)
         scores, figures = score_simulated_period(start, args.hours, args.pilots, args.seed, args.airspace)
         print(f"{args.hours:g} h, {args.pilots} pilots, seed {args.seed}, airspace {args.airspace}: {figures}")
     print(format_scores(scores))

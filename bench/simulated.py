@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -21,3 +22,16 @@ def snapshot_bodies(
     hours = count * 15 / 3600
     for update_timestamp, document in generate_snapshots(start, hours, pilots, seed):
         yield update_timestamp, orjson.dumps(document)
+
+
+def add_period_arguments(parser: argparse.ArgumentParser, *, hours: float) -> None:
+    """The simulated period every scorer takes: --hours, --pilots, --seed, --start (read with period_start)."""
+    parser.add_argument("--hours", type=float, default=hours)
+    parser.add_argument("--pilots", type=int, default=1500)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--start", default="2026-11-20T00:00:00+00:00")
+
+
+def period_start(args: argparse.Namespace) -> datetime:
+    """--start as an aware UTC datetime."""
+    return datetime.fromisoformat(args.start).astimezone(UTC)

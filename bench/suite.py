@@ -68,6 +68,7 @@ def _module_options(module: str, options: argparse.Namespace) -> dict[str, Any]:
         "backfill": {"hours": (0.1,), "pilots": 40, "summaries": False},
         "export": {"rows": 5_000},
         "api": {"days": 0.05, "pilots": 10, "burst": 250, "clients": 5, "time_limit_s": 10},
+        "rebuild": {"ticks": 6, "pilots": 30},
     }.get(name, {})
 
 
@@ -124,6 +125,8 @@ BENCHMARKS: dict[str, Benchmark] = {
                   _sectors_figures),
         Benchmark("backfill", "movements (and summaries) backfilled over simulated days",
                   _module_runner("bench.backfill_bench")),
+        Benchmark("rebuild", "rebuilding a day slice from feed_snapshots vs vatstats replay of the same snapshots",
+                  _module_runner("bench.rebuild_bench")),
         Benchmark("export", "a day of tracks to Parquet: rows/s and peak memory vs pandas.read_sql",
                   _module_runner("bench.export_bench")),
         Benchmark("api", "the read API under 50 clients; keyset pages vs OFFSET over 7 simulated days",

@@ -21,7 +21,7 @@ from vatstats_assets.storage.migrations import migrate
 from vatstats_assets.storage.server import PostgresServer, drop_database, ensure_database, open_server
 
 # Tables every ingest benchmark empties between variants (partitioned parents truncate their partitions).
-INGEST_TABLES = ("feed_snapshots", "flights", "atc_positions", "flight_positions")
+INGEST_TABLES = ("feed_snapshots", "flights", "atc_positions", "flight_positions", "transceiver_tunings")
 
 
 def open_bench_server(database_url: str | None) -> PostgresServer:

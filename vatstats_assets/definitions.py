@@ -10,12 +10,14 @@ import dagster as dg
 from vatstats_assets.defs.airspace.definitions import airspace_definitions
 from vatstats_assets.defs.alerts.definitions import alerts_definitions
 from vatstats_assets.defs.automation import automation_sensor
+from vatstats_assets.defs.coverage.definitions import coverage_definitions
 from vatstats_assets.defs.exports.definitions import exports_definitions
 from vatstats_assets.defs.ingest.definitions import ingest_definitions
 from vatstats_assets.defs.io_manager import WarehouseIOManager
 from vatstats_assets.defs.maintenance.definitions import maintenance_definitions
 from vatstats_assets.defs.movements.definitions import movements_definitions
 from vatstats_assets.defs.partitions import daily_partitions
+from vatstats_assets.defs.rebuild.definitions import rebuild_definitions
 from vatstats_assets.defs.resources import resources_from_settings
 from vatstats_assets.defs.summaries.definitions import summaries_definitions
 from vatstats_assets.settings import Settings
@@ -30,8 +32,10 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     partitions = daily_partitions(settings)
     domains = dg.Definitions.merge(
         ingest_definitions(),
+        rebuild_definitions(partitions),
         movements_definitions(partitions),
         summaries_definitions(partitions),
+        coverage_definitions(partitions),
         maintenance_definitions(),
         alerts_definitions(),
         # daily_exports only where there is a folder to write to (VATSTATS_EXPORT_DIR)

@@ -9,6 +9,11 @@ descriptive User-Agent, accepts gzip, applies a timeout to connecting, each read
 the whole download, refuses bodies over a size limit while they stream in, and turns
 HTTP 429 into `FeedRateLimited` carrying the server's Retry-After.
 
+`fetch_with_transceivers()` also fetches, at the same time, the transceivers feed beside the
+snapshot (status.json's `data.transceivers`, else `transceivers-data.json` next to the data URL)
+with a short timeout of its own: when that feed fails, the snapshot is still returned, with the
+reason the transceivers are missing.
+
 Parsing is not done here: the body goes to `core.feed.parse_snapshot`.
 """
 
@@ -18,6 +23,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -29,12 +35,21 @@ import httpx
 import orjson
 
 from vatstats_assets.core.feed import peek_update_timestamp, update_timestamp_from_prefix
+from vatstats_assets.core.transceivers import TransceiversFeed
 
 DEFAULT_STATUS_URL = "https://status.vatsim.net/status.json"
 FALLBACK_DATA_URL = "https://data.vatsim.net/v3/vatsim-data.json"
 FEED_URL_SETTING = "VATSTATS_FEED_URL"
 DEFAULT_USER_AGENT = "vatstats/0.1 (+https://github.com/vatstats/vatstats)"
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024  # 8x the biggest event-day snapshot (~4 MB)
+
+# The transceivers feed sits next to the v3 data feed; this is its name there.
+TRANSCEIVERS_FILE = "transceivers-data.json"
+# Fetched beside the data feed, it must never hold the tick up: a few seconds, then the snapshot is
+# stored without it (the tick's own budget is the 15 s feed period).
+DEFAULT_TRANSCEIVERS_TIMEOUT_S = 4.0
+# About 1 MB at 4,000 pilots (one or two radios each); 16x that is still a bound.
+DEFAULT_MAX_TRANSCEIVERS_BYTES = 16 * 1024 * 1024
 
 # Without a usable Retry-After, wait a minute: four feed periods, long enough to stop
 # adding to whatever load made the server refuse.
@@ -166,10 +181,16 @@ class FeedClient:
         transport: httpx.BaseTransport | None = None,
         discovery_ttl_s: float = DEFAULT_DISCOVERY_TTL_S,
         clock: Callable[[], datetime] | None = None,
+        transceivers_timeout_s: float = DEFAULT_TRANSCEIVERS_TIMEOUT_S,
+        max_transceivers_bytes: int = DEFAULT_MAX_TRANSCEIVERS_BYTES,
     ) -> None:
         self.feed_url = validate_feed_url(feed_url)
         if timeout_s <= 0:
             raise ValueError(f"The feed timeout must be positive, not {timeout_s!r} s.")
+        if transceivers_timeout_s <= 0:
+            raise ValueError(f"The transceivers timeout must be positive, not {transceivers_timeout_s!r} s.")
+        self.transceivers_timeout_s = transceivers_timeout_s
+        self.max_transceivers_bytes = max_transceivers_bytes
         if max_body_bytes <= 0:
             raise ValueError(f"The feed body limit must be positive, not {max_body_bytes!r} bytes.")
         self.timeout_s = timeout_s
@@ -207,6 +228,8 @@ class FeedClient:
         try:
             status = self._download(self.feed_url, _STATUS_MAX_BYTES)
             urls = _status_data_urls(status.body, self.feed_url)
+            transceivers = _status_urls(status.body, self.feed_url, "transceivers")
+            _discovered_transceivers.put(self.feed_url, transceivers or (), self._discovery_ttl_s, keep_empty=True)
             if not urls:
                 raise FeedUnavailable(
                     f"{self.feed_url} lists no v3 data URLs "
@@ -235,6 +258,33 @@ class FeedClient:
         if data_url:
             return self._fetch_one(validate_feed_url(data_url))
         return self._from_data_urls(self._fetch_one)
+
+    def fetch_with_transceivers(self, *, data_url: str | None = None) -> tuple[FetchedFeed, TransceiversFeed]:
+        """The current snapshot, as fetch() returns it, and the transceivers feed fetched at the same time.
+
+        The data feed fails as in fetch(). The transceivers feed never fails the call: when it is
+        not offered, fails, is too big or takes longer than `transceivers_timeout_s`, it comes back
+        as TransceiversFeed.not_received with one sentence saying why.
+        """
+        urls = [validate_feed_url(data_url)] if data_url else None
+        if urls is None:
+            urls = self._known_data_urls()
+        transceivers_url, not_offered = self._transceivers_url(urls[0])
+        pending = None
+        if transceivers_url is not None:
+            pending = _TRANSCEIVERS_FETCHER.submit(self._fetch_transceivers, transceivers_url)
+        try:
+            fetched = self._first_answer(urls, self._fetch_one)
+        except FeedUnavailable as failure:
+            if data_url is None and not isinstance(failure, FeedRateLimited):
+                _discovered_urls.forget(self.feed_url)
+            if pending is not None:
+                pending.cancel()
+            raise
+        if pending is None:
+            return fetched, TransceiversFeed.not_received(not_offered)
+        # Bounded by the transceivers timeout, which started with the data feed's download.
+        return fetched, pending.result()
 
     def check_for_new_snapshot(self, since: Validators | None = None) -> SnapshotCheck:
         """Which snapshot the feed serves now, learnt from a few KB instead of the whole body.
@@ -265,6 +315,40 @@ class FeedClient:
         self.close()
 
     # --- internals ----------------------------------------------------------------
+
+    def _known_data_urls(self) -> list[str]:
+        try:
+            return self.data_urls()
+        except FeedUnavailable as failure:
+            if not isinstance(failure, FeedRateLimited):
+                _discovered_urls.forget(self.feed_url)
+            raise
+
+    def _transceivers_url(self, data_url: str) -> tuple[str | None, str]:
+        """Where the transceivers feed is, or None and why there is none.
+
+        status.json's `data.transceivers` when it was asked (its first URL: a second would not fit
+        the time the feed is given); otherwise the v3 file next to the data URL, as VATSIM and the
+        simulator lay them out.
+        """
+        if self._feed_url_is_status:
+            offered = _discovered_transceivers.get(self.feed_url)
+            if offered is not None:
+                if not offered:
+                    return None, f"{self.feed_url} offers no transceivers feed (no 'data.transceivers' URL)"
+                return offered[0], ""
+        return urljoin(data_url, TRANSCEIVERS_FILE), ""
+
+    def _fetch_transceivers(self, url: str) -> TransceiversFeed:
+        try:
+            download = self._download(url, self.max_transceivers_bytes, timeout_s=self.transceivers_timeout_s)
+        except FeedUnavailable as failure:
+            return TransceiversFeed.not_received(f"the transceivers feed could not be fetched: {failure}")
+        except Exception as error:  # noqa: BLE001 - a tick must not be lost to its side feed, whatever broke
+            return TransceiversFeed.not_received(
+                f"the transceivers feed could not be fetched from {url}: {type(error).__name__}: {error}"
+            )
+        return TransceiversFeed.received(download.body)
 
     def _from_data_urls(self, attempt: Callable[[str], _T]) -> _T:
         try:
@@ -369,10 +453,11 @@ class FeedClient:
             return None, received, None
         return None, received, start
 
-    def _download(self, url: str, limit: int) -> _Download:
-        deadline = time.monotonic() + self.timeout_s
+    def _download(self, url: str, limit: int, *, timeout_s: float | None = None) -> _Download:
+        timeout = timeout_s or self.timeout_s
+        deadline = time.monotonic() + timeout
         try:
-            with self._http.stream("GET", url) as response:
+            with self._http.stream("GET", url, timeout=timeout) as response:
                 _raise_for_status(response, url, self._clock())
                 declared = _content_length(response)
                 if declared is not None and declared > limit:
@@ -383,13 +468,11 @@ class FeedClient:
                     if len(raw) > limit:
                         raise _oversized(url, limit)
                     if time.monotonic() > deadline:
-                        raise FeedUnavailable(
-                            f"{url} took longer than {self.timeout_s:g} s to send its body", url=url
-                        )
+                        raise FeedUnavailable(f"{url} took longer than {timeout:g} s to send its body", url=url)
                 encoding = response.headers.get("Content-Encoding", "").strip().lower()
         except httpx.TimeoutException as error:
             raise FeedUnavailable(
-                f"{url} did not answer within {self.timeout_s:g} s ({type(error).__name__})",
+                f"{url} did not answer within {timeout:g} s ({type(error).__name__})",
                 url=url,
             ) from error
         except httpx.HTTPError as error:
@@ -470,8 +553,18 @@ def _status_data_urls(body: bytes, status_url: str) -> tuple[str, ...] | None:
         return None
     if not isinstance(document, Mapping) or "general" in document:
         return None
-    data = document.get("data")
-    candidates = data.get("v3") if isinstance(data, Mapping) else None
+    return _status_urls(body, status_url, "v3", document)
+
+
+def _status_urls(body: bytes, status_url: str, key: str, document: Any = None) -> tuple[str, ...] | None:
+    """The http(s) URLs a status document lists under `data.<key>`, or None if it lists none there."""
+    if document is None:
+        try:
+            document = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return None
+    data = document.get("data") if isinstance(document, Mapping) else None
+    candidates = data.get(key) if isinstance(data, Mapping) else None
     if not isinstance(candidates, list):
         return None
     urls = []
@@ -502,8 +595,8 @@ class _DiscoveredUrls:
                 return None
             return entry[1]
 
-    def put(self, status_url: str, urls: tuple[str, ...], ttl_s: float) -> None:
-        if ttl_s <= 0 or not urls:
+    def put(self, status_url: str, urls: tuple[str, ...], ttl_s: float, *, keep_empty: bool = False) -> None:
+        if ttl_s <= 0 or not (urls or keep_empty):
             return
         with self._lock:
             self._entries[status_url] = (time.monotonic() + ttl_s, urls)
@@ -514,3 +607,7 @@ class _DiscoveredUrls:
 
 
 _discovered_urls = _DiscoveredUrls()
+# status.json's transceivers URLs, remembered with its data URLs; () when it offers none.
+_discovered_transceivers = _DiscoveredUrls()
+# The transceivers feed is downloaded on a thread of its own while the data feed downloads.
+_TRANSCEIVERS_FETCHER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="vatstats-transceivers")

@@ -35,6 +35,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("VATSTATS_DAGSTER_DATABASE_NAME", "dagster", "database for Dagster's own storage, same server"),
     Setting("VATSTATS_FEED_URL", "https://status.vatsim.net/status.json",
             "the feed: a status.json URL (data URLs discovered) or a v3 data URL"),
+    Setting("VATSTATS_TRANSCEIVERS_TIMEOUT_S", "4", "seconds the transceivers feed (fetched beside the data "
+            "feed) may take before the snapshot is stored without it"),
     Setting("VATSTATS_REGION", "vatpac", "which traffic is stored: vatpac, global, or comma-separated boundary "
             "or sector ids from VATSTATS_AIRSPACE_DIR's files (e.g. YMMM,YBBB)"),
     Setting("VATSTATS_PARTITIONS_START", "2021-01-01", "first day of the daily partitions"),
@@ -83,6 +85,18 @@ def _count(name: str, environ: dict[str, str], minimum: int) -> int:
         raise SettingsError(f"{name} must be a whole number, not {raw!r}.") from None
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, not {value}.")
+    return value
+
+
+def _seconds(name: str, environ: dict[str, str], maximum: float) -> float:
+    raw = _env(name, environ)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}.") from None
+    # Past the feed's 15 s period a late side feed would hold up the next tick.
+    if not 0 < value <= maximum:
+        raise SettingsError(f"{name} must be more than 0 and at most {maximum:g} seconds, not {raw}.")
     return value
 
 
@@ -177,6 +191,7 @@ class Settings:
     api_max_overflow: int = 10
     export_dir: Path | None = None
     airspace_dir: Path | None = None
+    transceivers_timeout_s: float = 4.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -211,4 +226,5 @@ class Settings:
             api_max_overflow=_count("VATSTATS_API_MAX_OVERFLOW", env, minimum=0),
             export_dir=_optional_dir("VATSTATS_EXPORT_DIR", env),
             airspace_dir=airspace_dir,
+            transceivers_timeout_s=_seconds("VATSTATS_TRANSCEIVERS_TIMEOUT_S", env, maximum=15.0),
         )

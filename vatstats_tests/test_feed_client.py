@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import gzip
-import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import count
 
 import httpx
@@ -24,6 +22,7 @@ from vatstats_assets.feed_client import (
     parse_retry_after,
 )
 from vatstats_tests.fixtures import feed_fixture_path, load_fixture_bytes
+from vatstats_tests.loopback_server import LoopbackServer
 
 FEED_BODY = orjson.dumps({"general": {"update_timestamp": "2024-02-20T23:19:51Z"}, "pilots": []})
 NOW = datetime(2024, 2, 20, 23, 0, 0, tzinfo=UTC)
@@ -369,57 +368,25 @@ def test_the_default_feed_url_is_vatsim_status_json():
 # --- against a real HTTP server on the loopback interface ----------------------------------
 
 
-class FixtureFeedServer:
-    """http.server in a thread, serving status.json and the gzipped 2024 fixture."""
+class FixtureFeedServer(LoopbackServer):
+    """Serves status.json and the gzipped 2024 fixture; a request to /slow waits for `release`."""
 
     def __init__(self) -> None:
         self.compressed = feed_fixture_path("2024-02-20").read_bytes()
         self.user_agents: list[str] = []
-        self.release = threading.Event()  # a request to /slow waits for this
-        owner = self
+        super().__init__(self._answer)
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                owner.user_agents.append(self.headers.get("User-Agent", ""))
-                if self.path == "/status.json":
-                    self._send(status_body(f"{owner.base_url}/v3/vatsim-data.json"), {})
-                elif self.path == "/v3/vatsim-data.json":
-                    self._send(owner.compressed, {"Content-Encoding": "gzip"})
-                elif self.path == "/slow":
-                    owner.release.wait(timeout=10)
-                    self._send(b"{}", {})
-                else:
-                    self.send_error(404)
-
-            def _send(self, body: bytes, headers: dict[str, str]) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                try:
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up first, as the timeout test intends
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> FixtureFeedServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+    def _answer(self, path: str, user_agent: str) -> tuple[bytes, dict[str, str]] | None:
+        self.user_agents.append(user_agent)
+        json = {"Content-Type": "application/json"}
+        if path == "/status.json":
+            return status_body(f"{self.base_url}/v3/vatsim-data.json"), json
+        if path == "/v3/vatsim-data.json":
+            return self.compressed, {**json, "Content-Encoding": "gzip"}
+        if path == "/slow":
+            self.release.wait(timeout=10)
+            return b"{}", json
+        return None
 
 
 @pytest.fixture

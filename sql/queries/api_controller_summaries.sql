@@ -3,7 +3,8 @@
 -- :start, :end                                date: the days, inclusive
 -- :after_date, :after_callsign, :after_cid    the key of the previous page's last row (all NULL: first page)
 -- :limit                                      integer: rows to return (one more than shown)
-SELECT date, callsign, cid, facility, rating, sessions, minutes_online
+SELECT date, callsign, cid, facility, rating, sessions, minutes_online, aircraft_handled, peak_aircraft,
+       peak_aircraft_at
 FROM vatstats.controller_summaries
 WHERE date BETWEEN CAST(:start AS date) AND CAST(:end AS date)
   AND (CAST(:after_date AS date) IS NULL

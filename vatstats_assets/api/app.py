@@ -9,7 +9,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from vatstats_assets.api import docs
 from vatstats_assets.api.errors import install_error_handlers
 from vatstats_assets.api.metrics import ApiMetrics, MetricsMiddleware
-from vatstats_assets.api.routes import flights, movements, network, operations, summaries
+from vatstats_assets.api.routes import coverage, flights, movements, network, operations, summaries
 from vatstats_assets.settings import Settings
 
 DESCRIPTION = """\
@@ -53,7 +53,7 @@ def create_app(engine: sa.Engine, settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.settings = settings
     app.state.metrics = ApiMetrics(engine)
-    for module in (network, flights, movements, summaries, operations, docs):
+    for module in (network, flights, movements, summaries, coverage, operations, docs):
         app.include_router(module.router)
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)

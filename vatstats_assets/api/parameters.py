@@ -78,19 +78,20 @@ def utc_time(name: str, text: str) -> datetime:
     return value
 
 
-def callsign(text: str, name: str = "callsign") -> str:
+def callsign(text: str, name: str = "callsign", where: str = "path") -> str:
     value = text.strip().upper() if text.isascii() else ""
     if not CALLSIGN.fullmatch(value):
         raise InvalidParameter(
-            f"the path parameter {name!r} must be 1 to 16 letters, digits, '_' or '-' (a letter or digit first), like QFA1 or ML_CTR"
+            f"the {where} parameter {name!r} must be 1 to 16 letters, digits, '_' or '-' (a letter or digit first), like QFA1 or ML_CTR"
         )
     return value
 
 
-def airport(text: str) -> str:
+def airport(text: str, name: str = "airport", or_else: str = "") -> str:
     value = text.strip().upper() if text.isascii() else ""
     if not AIRPORT.fullmatch(value):
-        raise InvalidParameter("the parameter 'airport' must be an ICAO code of 3 or 4 letters or digits, like YSSY")
+        raise InvalidParameter(f"the parameter {name!r} must be an ICAO code of 3 or 4 letters or digits, like YSSY"
+                               + or_else)
     return value
 
 

@@ -1,7 +1,9 @@
-"""`vatstats backfill ASSET --start D --end D`: recompute a daily asset for a range of days.
+"""`vatstats backfill ASSET [ASSET ...] --start D --end D`: recompute daily assets for a range of days.
 
 Runs are recorded in Dagster's own storage (so the UI's partition view shows the days as
 materialised) and follow the assets' backfill policy: up to seven days per run, never a run per day.
+Several assets run together, in the order of their dependencies (ingest_rebuild, then
+traffic_movements, then the summaries), in each run.
 """
 
 from __future__ import annotations
@@ -34,11 +36,15 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vatstats backfill",
         description="Materialise a daily-partitioned asset (traffic_movements, movement_summaries, "
-        "flight_summaries, controller_summaries, network_daily_stats) for every UTC day from --start to "
-        "--end inclusive, seven days per Dagster run, with a progress bar. Re-running a day replaces it.",
-        epilog="example: vatstats backfill traffic_movements --start 2026-11-01 --end 2026-11-07",
+        "flight_summaries, controller_summaries, network_daily_stats, or ingest_rebuild: flights, "
+        "atc_positions and flight_positions re-derived from the raw snapshots still held) for every UTC day "
+        "from --start to --end inclusive, seven days per Dagster run, with a progress bar. Re-running a day "
+        "replaces it.",
+        epilog="example: vatstats backfill ingest_rebuild traffic_movements movement_summaries flight_summaries "
+        "controller_summaries network_daily_stats --start 2026-11-01 --end 2026-11-07",
     )
-    parser.add_argument("asset", help="the asset's name, e.g. traffic_movements")
+    parser.add_argument("assets", nargs="+", metavar="ASSET",
+                        help="the asset's name, e.g. traffic_movements; several run together in dependency order")
     parser.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
     parser.add_argument("--end", required=True, help="last day (inclusive), YYYY-MM-DD")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -52,6 +58,17 @@ def day_chunks(start: date, end: date, size: int = DAYS_PER_RUN) -> list[tuple[d
         chunks.append((first, last))
         first = last + timedelta(days=1)
     return chunks
+
+
+def _failure_reason(result) -> str:
+    """The failed step's own sentence (a dg.Failure's description, else the error's first line)."""
+    for event in reversed(result.get_step_failure_events()):
+        data = event.step_failure_data
+        if data.user_failure_data is not None and data.user_failure_data.description:
+            return data.user_failure_data.description
+        if data.error is not None and data.error.message.strip():
+            return data.error.message.strip().splitlines()[0]
+    return ""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,36 +92,42 @@ def run(args: argparse.Namespace) -> int:
         # Settings read again: the environment now names the server opened above.
         defs = build_definitions(load_settings())
 
-        asset_key = dg.AssetKey(args.asset)
-        node = next((n for n in defs.resolve_asset_graph().asset_nodes if n.key == asset_key), None)
-        if node is None or node.partitions_def is None:
-            daily = sorted(n.key.to_user_string() for n in defs.resolve_asset_graph().asset_nodes if n.partitions_def)
-            raise CommandError(f"{args.asset!r} is not a daily asset; choose one of {', '.join(daily)}")
-        # Resolved from the Definitions, the asset carries its resources with it.
-        asset = defs.resolve_assets_def(asset_key)
+        graph = defs.resolve_asset_graph()
+        daily = sorted(n.key.to_user_string() for n in graph.asset_nodes if n.partitions_def)
+        asset_keys = []
+        for name in dict.fromkeys(args.assets):
+            asset_key = dg.AssetKey(name)
+            if name not in daily:
+                raise CommandError(f"{name!r} is not a daily asset; choose from {', '.join(daily)}")
+            asset_keys.append(asset_key)
+        # Resolved from the Definitions, the assets carry their resources with them.
+        assets = [defs.resolve_assets_def(key) for key in asset_keys]
+        label = ", ".join(key.to_user_string() for key in asset_keys)
         instance = dg.DagsterInstance.get()
         chunks = day_chunks(start, end)
         total_days = (end - start).days + 1
-        print(f"backfilling {args.asset} for {total_days} days in {len(chunks)} runs", file=sys.stderr)
-        with tqdm(total=total_days, desc=args.asset, unit="day", disable=args.quiet, file=sys.stderr) as bar:
+        print(f"backfilling {label} for {total_days} days in {len(chunks)} runs", file=sys.stderr)
+        with tqdm(total=total_days, desc=label, unit="day", disable=args.quiet, file=sys.stderr) as bar:
             for first, last in chunks:
                 bar.set_postfix_str(f"{first}..{last}")
                 result = dg.materialize(
-                    [asset],
-                    selection=[asset_key],
+                    assets,
+                    selection=asset_keys,
                     instance=instance,
                     # The progress bar says what is happening; the full event log is in the UI.
                     run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
                     tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat(),
-                          "vatstats/backfill": f"{args.asset}:{start}..{end}"},
+                          "vatstats/backfill": f"{label}:{start}..{end}"},
                     raise_on_error=False,
                 )
                 if not result.success:
+                    reason = _failure_reason(result)
                     raise CommandError(
-                        f"the run for {first}..{last} failed (run {result.run_id}); see it in the Dagster UI"
+                        f"the run for {first}..{last} failed{': ' + reason.rstrip('.') if reason else ''} "
+                        f"(run {result.run_id}; see it in the Dagster UI)"
                     )
                 bar.update((last - first).days + 1)
-    print(f"backfilled {args.asset} from {start} to {end} ({total_days} days, {len(chunks)} runs)")
+    print(f"backfilled {label} from {start} to {end} ({total_days} days, {len(chunks)} runs)")
     return 0
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from vatstats_assets.commands.common import CommandError, load_settings, open_warehouse, run_command
-from vatstats_assets.commands.snapshot_files import discover, read_body
+from vatstats_assets.commands.snapshot_files import discover, read_body, transceivers_path
 from vatstats_assets.core.feed import FeedFormatError
+from vatstats_assets.core.transceivers import TransceiversFeed
 from vatstats_assets.regions import RegionError, load_region, region_name
 from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.ingest import (
@@ -37,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="vatstats replay",
         description="Ingest an archive of saved VATSIM snapshots (*.json, *.json.gz or *.json.zst, in the "
         "folder or any folder below it, e.g. one folder per day) in the order of their update_timestamp, "
-        "through the same path as live ingestion. Snapshots already stored are skipped, so an interrupted "
+        "through the same path as live ingestion, each with the transceivers file kept beside it "
+        "(<stem>.transceivers.json[.gz|.zst]) when there is one. Snapshots already stored are skipped, so an interrupted "
         "replay resumes where it stopped; files that are not valid snapshots are named and skipped, and "
         "the exit status is then 1.",
         epilog="example: vatstats simulate --offline /tmp/day --hours 24 && vatstats replay /tmp/day --region global",
@@ -95,12 +97,27 @@ def run(args: argparse.Namespace) -> int:
                         continue
                 tick = prepare_tick(snapshot, body, source=f"replay:{shown(saved.path)}",
                                     fetched_at=datetime.now(UTC), region=region,
-                                    store_names=settings.store_names, compressed=compressed)
+                                    store_names=settings.store_names, compressed=compressed,
+                                    transceivers=_transceivers_beside(saved.path))
                 write_tick(engine, tick)
                 ingested += 1
     print(f"replayed {ingested} snapshots ({already} already stored, {len(refused)} files skipped) "
           f"in region {name}")
     return 1 if refused else 0
+
+
+def _transceivers_beside(snapshot: Path) -> TransceiversFeed:
+    """The snapshot's transceivers file, or why it has none (stored as transceivers_missing)."""
+    path = transceivers_path(snapshot)
+    if path is None:
+        return TransceiversFeed.not_received(NO_TRANSCEIVERS_FILE)
+    try:
+        return TransceiversFeed.received(read_body(path))
+    except FeedFormatError as error:
+        return TransceiversFeed.not_received(f"the transceivers file {path.name} is {error}")
+
+
+NO_TRANSCEIVERS_FILE = "no transceivers file"
 
 
 def main(argv: list[str]) -> int:

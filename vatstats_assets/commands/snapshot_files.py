@@ -5,6 +5,10 @@ Recorders lay archives out in many ways (one flat folder, `2025-03-14/2025031409
 So folders are searched recursively, and files are ordered by the snapshot's own
 `general.update_timestamp`, read from the first few kilobytes where the feed puts it (the whole
 body only when it is not there), never by their names.
+
+A snapshot's transceivers feed, when it was kept, lies beside it as `<stem>.transceivers.json`
+(`.json.gz`, `.json.zst`) for the data file `<stem>.json[.gz|.zst]`; such files are never taken for
+snapshots themselves.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from vatstats_assets.core.feed import FeedFormatError, peek_update_timestamp
 from vatstats_assets.core.feed_parse import update_timestamp_from_prefix
 
 SNAPSHOT_SUFFIXES = (".json", ".json.gz", ".json.zst")
+TRANSCEIVERS_MARK = ".transceivers"
 # `general` comes first in every era of the feed and is a few hundred bytes.
 _PREFIX_BYTES = 4096
 
@@ -61,8 +66,30 @@ def snapshot_paths(folder: Path) -> Iterator[Path]:
     """Every snapshot-named file under `folder`, at any depth (hidden folders skipped)."""
     for path in folder.rglob("*"):
         relative = path.relative_to(folder).parts
-        if path.is_file() and path.name.endswith(SNAPSHOT_SUFFIXES) and not any(p.startswith(".") for p in relative):
+        if (
+            path.is_file() and path.name.endswith(SNAPSHOT_SUFFIXES)
+            and not _stem(path.name).endswith(TRANSCEIVERS_MARK)
+            and not any(p.startswith(".") for p in relative)
+        ):
             yield path
+
+
+def _stem(name: str) -> str:
+    """The name without its snapshot suffix: `0615.json.gz` -> `0615`."""
+    for suffix in (".json.gz", ".json.zst", ".json"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def transceivers_path(snapshot: Path) -> Path | None:
+    """The transceivers file kept beside a snapshot file, whatever its compression, if there is one."""
+    stem = _stem(snapshot.name) + TRANSCEIVERS_MARK
+    for suffix in SNAPSHOT_SUFFIXES:
+        candidate = snapshot.with_name(stem + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def discover(folder: Path) -> tuple[list[SavedSnapshot], list[tuple[Path, str]]]:

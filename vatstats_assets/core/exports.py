@@ -35,6 +35,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "timestamptz": pa.timestamp("us", tz="UTC"),
     "date": pa.date32(),
     "jsonb": pa.string(),
+    "real[]": pa.list_(pa.float32()),
 }
 
 
@@ -56,6 +57,8 @@ class Column:
         if fmt == "csv" and self.type == "timestamptz":
             # ISO 8601 in UTC with a Z: pandas, DuckDB and spreadsheets read it without a format.
             return f"""to_char({self.name} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS {self.name}"""
+        if fmt == "csv" and self.type.endswith("[]"):
+            return f"{self.name}::text AS {self.name}"  # PostgreSQL's array text: {-33.9,151.2}
         if fmt == "csv" and self.type == "boolean":
             return f"{self.name}::text AS {self.name}"  # true/false rather than PostgreSQL's t/f
         return self.name
@@ -148,13 +151,18 @@ EXPORT_TABLES: dict[str, ExportTable] = {t.name: t for t in (
         _columns("cid integer, callsign text, logon_time timestamptz, landing_at timestamptz, aircraft_type text?, "
                  "flight_rules text?, filed_departure text?, filed_arrival text?, departure text?, arrival text, "
                  "off_block_at timestamptz?, takeoff_at timestamptz?, on_block_at timestamptz?, "
-                 "airborne_minutes double?, distance_nm double, max_altitude_ft integer, diverted boolean"),
+                 "airborne_minutes double?, distance_nm double, max_altitude_ft integer, diverted boolean, "
+                 "atc_covered_seconds double?, atc_covered_share real?, atc_airborne_covered_seconds double?, "
+                 "atc_airborne_covered_share real?, covered_fss_seconds double?, covered_delivery_seconds double?, "
+                 "covered_ground_seconds double?, covered_tower_seconds double?, covered_approach_seconds double?, "
+                 "covered_centre_seconds double?"),
         order_by=("landing_at", "cid", "callsign", "logon_time"),
     ),
     ExportTable(
         "controller_summaries", "date",
         _columns("date date, callsign text, cid integer, facility smallint, rating smallint, sessions integer, "
-                 "minutes_online double"),
+                 "minutes_online double, aircraft_handled integer?, peak_aircraft integer?, "
+                 "peak_aircraft_at timestamptz?"),
         order_by=("date", "callsign", "cid"),
     ),
     ExportTable(
@@ -185,6 +193,30 @@ EXPORT_TABLES: dict[str, ExportTable] = {t.name: t for t in (
                  "atis_code text?, text_atis text?, last_updated timestamptz, first_seen timestamptz, "
                  "last_seen timestamptz"),
         order_by=("callsign", "cid", "logon_time"),
+    ),
+    ExportTable(
+        "transceiver_tunings", "last_seen",
+        # a run belongs to the day of its last_seen, like the connections; last_seen_hour (generated) left out
+        _columns("cid integer, callsign text, logon_time timestamptz, is_pilot boolean, frequency_hz integer, "
+                 "channel_hz integer, first_seen timestamptz, last_seen timestamptz, site_latitudes real[]?, "
+                 "site_longitudes real[]?"),
+        order_by=("cid", "callsign", "logon_time", "frequency_hz", "first_seen"),
+        hour_column="last_seen_hour",
+    ),
+    ExportTable(
+        "atc_contacts", "started_at",
+        _columns("pilot_cid integer, pilot_callsign text, pilot_logon_time timestamptz, atc_cid integer, "
+                 "atc_callsign text, atc_logon_time timestamptz, facility smallint, channel_hz integer, "
+                 "started_at timestamptz, ended_at timestamptz"),
+        order_by=("started_at", "pilot_cid", "pilot_callsign", "pilot_logon_time", "atc_cid", "atc_callsign",
+                  "atc_logon_time", "channel_hz"),
+    ),
+    ExportTable(
+        "coverage_hourly", "date",
+        _columns("date date, hour smallint, area_kind text, area text, aircraft integer, aircraft_minutes integer, "
+                 "covered_aircraft_minutes integer, uncovered_aircraft_minutes integer, covered_share real, "
+                 "staffed_minutes smallint, peak_aircraft integer"),
+        order_by=("date", "hour", "area_kind", "area"),
     ),
     ExportTable(
         "sector_occupancy", "entered_at",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+import numpy as np
+
 # Mean Earth radius in nautical miles (6,371.0088 km / 1.852 km per nm).
 EARTH_RADIUS_NM = 3440.065
 
@@ -73,3 +75,12 @@ def path_length_nm(positions: Iterable[tuple[float, float]]) -> float:
             total += haversine_nm(previous[0], previous[1], position[0], position[1])
         previous = position
     return total
+
+
+def haversine_nm_arrays(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    """haversine_nm element by element over numpy arrays (or scalars broadcast against them)."""
+    phi1 = np.radians(lat1)
+    phi2 = np.radians(lat2)
+    a = (np.sin((phi2 - phi1) * 0.5) ** 2
+         + np.cos(phi1) * np.cos(phi2) * np.sin(np.radians(lon2 - lon1) * 0.5) ** 2)
+    return 2.0 * EARTH_RADIUS_NM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))

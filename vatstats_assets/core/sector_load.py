@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from vatstats_assets.core.airspace import Airspace
+from vatstats_assets.core.intervals import merge_intervals
 from vatstats_assets.core.sector_occupancy import Stay
 
 _HOUR = timedelta(hours=1)
@@ -87,16 +88,6 @@ def sectors_staffed_by(controller: ControllerOnline, airspace: Airspace) -> set[
     return covered
 
 
-def _merge(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    merged: list[tuple[datetime, datetime]] = []
-    for start, end in sorted(intervals):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 def _overlap_s(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> float:
     return max(0.0, (min(a_end, b_end) - max(a_start, b_start)).total_seconds())
 
@@ -114,7 +105,7 @@ def sector_hours(
             continue
         for sector in sectors_staffed_by(controller, airspace):
             staffed[sector].append((start, end))
-    staffed_merged = {sector: _merge(intervals) for sector, intervals in staffed.items()}
+    staffed_merged = {sector: merge_intervals(intervals) for sector, intervals in staffed.items()}
     by_sector: dict[str, list[Stay]] = defaultdict(list)
     for stay in stays:
         by_sector[stay.sector].append(stay)

@@ -2,12 +2,14 @@
 
 Rows come as a pandas DataFrame or, from the ingest path, as TableRows (tuples in the table's
 column order, which spares building a DataFrame every 15 seconds) or StagedRows (the track
-positions: taken in SQL from the flights rows written just before in the same transaction).
+positions: taken in SQL from the flights rows written just before in the same transaction) or
+TickTunings (a tick's radio tunings, merged into runs).
 
 - `vatstats/write_mode: upsert`            COPY + one INSERT .. ON CONFLICT DO UPDATE on the table key
 - `vatstats/write_mode: append`            COPY, or for StagedRows one INSERT .. SELECT from the stage
 - `vatstats/write_mode: replace_partition` DELETE the partition's time window + COPY (idempotent re-runs)
 - `vatstats/write_mode: replace_table`     DELETE every row + COPY (small reference tables, e.g. the airspace)
+- `vatstats/write_mode: runs`              a tick's tunings: extend the runs they continue, start the rest
 The table is the asset's `dagster/table_name`. All outputs of one step share one transaction, which
 commits after the step's last output: a tick of ingestion is all visible or not at all.
 
@@ -24,11 +26,13 @@ import pandas as pd
 import sqlalchemy as sa
 from pydantic import PrivateAttr
 
+from vatstats_assets.core.tuning_runs import TickTunings
 from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.catalog import TableCatalog, row_count, table_catalog
 from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.tables import TableSpec, table_spec
+from vatstats_assets.storage.tunings import write_runs
 
 WRITE_MODE = "vatstats/write_mode"
 TABLE_NAME = "dagster/table_name"
@@ -120,9 +124,10 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
     def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
         if obj is None:
             return
-        if not isinstance(obj, pd.DataFrame | bulk.TableRows | bulk.StagedRows):
+        if not isinstance(obj, pd.DataFrame | bulk.TableRows | bulk.StagedRows | TickTunings):
             raise TypeError(
-                f"{context.asset_key.to_user_string()} must return a pandas DataFrame, TableRows or StagedRows"
+                f"{context.asset_key.to_user_string()} must return a pandas DataFrame, TableRows, StagedRows"
+                " or TickTunings"
             )
         metadata = context.definition_metadata or {}
         mode = metadata.get(WRITE_MODE)
@@ -144,6 +149,10 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
     def _write(self, context: dg.OutputContext, conn: sa.Connection, mode: Any, spec, frame) -> bulk.WriteCounts:
         if isinstance(frame, bulk.StagedRows) and mode != "append":
             raise TypeError(f"{context.asset_key.to_user_string()} returned StagedRows, which can only be appended")
+        if isinstance(frame, TickTunings) != (mode == "runs"):
+            raise TypeError(f"{context.asset_key.to_user_string()}: only TickTunings are written as runs")
+        if mode == "runs":
+            return write_runs(conn, spec, frame)
         if mode == "upsert":
             return bulk.upsert(conn, spec, frame)
         if mode == "append":

@@ -55,9 +55,11 @@ class FeedResource(dg.ConfigurableResource):
 
     feed_url: str = "https://status.vatsim.net/status.json"
     timeout_s: float = 10.0
+    # The transceivers feed, fetched beside the data feed, is given up after this long.
+    transceivers_timeout_s: float = 4.0
 
     def client(self) -> FeedClient:
-        return FeedClient(self.feed_url, timeout_s=self.timeout_s)
+        return FeedClient(self.feed_url, timeout_s=self.timeout_s, transceivers_timeout_s=self.transceivers_timeout_s)
 
 
 class RetentionResource(dg.ConfigurableResource):
@@ -82,6 +84,6 @@ def resources_from_settings(settings: Settings) -> dict[str, dg.ConfigurableReso
             store_names=settings.store_names,
             airspace_dir=str(settings.airspace_dir or ""),
         ),
-        "feed": FeedResource(feed_url=settings.feed_url),
+        "feed": FeedResource(feed_url=settings.feed_url, transceivers_timeout_s=settings.transceivers_timeout_s),
         ALERT_WEBHOOK_KEY: alert_webhook_from_settings(settings),
     }

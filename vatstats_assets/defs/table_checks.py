@@ -10,9 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 import dagster as dg
+import sqlalchemy as sa
 
 from vatstats_assets.defs.partitions import partitioned_range
 from vatstats_assets.defs.resources import WarehouseResource
+from vatstats_assets.storage.sql_files import query
 from vatstats_assets.storage.summaries import duplicate_keys, rows_outside
 from vatstats_assets.storage.tables import TableSpec
 
@@ -92,6 +94,51 @@ def rows_inside_partitions_check(
         )
 
     return rows_inside_partitions
+
+
+def zero_rows_check(
+    *, asset: str, name: str, description: str, query_name: str, metric: str, finding: str,
+    partitions: dg.DailyPartitionsDefinition,
+) -> dg.AssetChecksDefinition:
+    """A check that passes when `sql/queries/<query_name>.sql`, which counts the offending rows of the
+    window (bound as :window_start and :window_end), counts none.
+
+    `finding` names what was counted, as in "{count} {finding} in [window)", and `metric` is the
+    count's metadata key.
+    """
+
+    @daily_check(asset=asset, name=name, description=description, partitions=partitions)
+    def check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        window = checked_window(context, partitions)
+        with warehouse.engine.connect() as conn:
+            count = int(conn.execute(sa.text(query(query_name)),
+                                     {"window_start": window.start, "window_end": window.end}).scalar_one())
+        return dg.AssetCheckResult(
+            passed=count == 0, description=f"{count} {finding} in {window_text(window)}.", metadata={metric: count},
+        )
+
+    return check
+
+
+def rule_check(
+    *, asset: str, name: str, rule: str, partitions: dg.DailyPartitionsDefinition,
+    count: Callable[[sa.Connection, dg.TimeWindow], int],
+) -> dg.AssetChecksDefinition:
+    """A check that the partition holds no row breaking `rule`; `count` counts those that do."""
+
+    @daily_check(asset=asset, name=name, partitions=partitions, description=f"Every row keeps the rule: {rule}.")
+    def check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        window = checked_window(context, partitions)
+        with warehouse.engine.connect() as conn:
+            broken = count(conn, window)
+        return dg.AssetCheckResult(
+            passed=broken == 0,
+            description=f"{broken} rows in {window_text(window)} break the rule: {rule}." if broken
+            else f"Every row in {window_text(window)} keeps the rule: {rule}.",
+            metadata={"rows_breaking": broken},
+        )
+
+    return check
 
 
 def table_checks(asset: str, spec: TableSpec, partitions: dg.DailyPartitionsDefinition) -> list[dg.AssetChecksDefinition]:

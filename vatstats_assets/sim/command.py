@@ -21,8 +21,10 @@ examples:
       a small feed on a free port, writing the ground truth as it goes, logging requests
   vatstats simulate --fault http429
       every data request answers 429 with Retry-After: 7 (or add ?fault=MODE to one request)
+  vatstats simulate --fault transceivers_down
+      the data URL behaves, the transceivers URL answers 503
   vatstats simulate --offline /tmp/day --hours 24 --pilots 1500 --seed 7 --start 2026-11-20T00:00:00Z
-      write 5,760 gzipped snapshots and ground-truth.jsonl into /tmp/day as fast as possible
+      write 5,760 gzipped snapshots, each with its transceivers feed, and ground-truth.jsonl into /tmp/day
   vatstats simulate --offline /tmp/day --hours 2 --pilots 200 --airspace vatstats_tests/fixtures/airspace
       the same, with every sector entry and exit of every connection in the ground truth
 
@@ -56,9 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="simulated start instant in UTC, e.g. 2026-11-20T00:00:00Z (default: now, to the minute)")
     parser.add_argument("--truth", metavar="FILE", default=None,
                         help="write the ground truth (JSON lines) to FILE as it goes")
-    parser.add_argument("--fault", metavar="MODE", default=None, help="apply a fault mode to every data request")
+    parser.add_argument("--fault", metavar="MODE", default=None, help="apply a fault mode to every data request "
+                        "(the transceivers_* modes: to every transceivers request)")
     parser.add_argument("--verbose", action="store_true", help="log one line per request to stderr")
-    parser.add_argument("--offline", metavar="DIR", default=None, help="write snapshots to DIR instead of serving them")
+    parser.add_argument("--offline", metavar="DIR", default=None,
+                        help="write snapshots to DIR instead of serving them (each with its transceivers feed "
+                        "beside it, <stem>.transceivers.json.gz)")
     parser.add_argument("--hours", type=float, default=24.0,
                         help="offline: how many simulated hours to write (default: 24)")
     parser.add_argument("--airspace", metavar="DIR", default=None,
@@ -134,7 +139,7 @@ def _offline(args: argparse.Namespace, start: datetime) -> int:
         f"vatstats simulate: wrote {run.snapshots} snapshots ({run.bytes_written / 1e6:.1f} MB gzipped) and "
         f"{run.directory / 'ground-truth.jsonl'} in {run.seconds:.1f} s: {run.departures} departures, "
         f"{run.arrivals} arrivals, {run.completed_flights} completed flights, "
-        f"{run.controller_sessions} controller sessions"
+        f"{run.controller_sessions} controller sessions, {run.contacts} ATC contacts"
         + (f", {run.sector_stays} sector stays" if args.airspace is not None else ""),
         file=sys.stderr,
     )

@@ -10,10 +10,10 @@ is exactly the case session merging has to handle.
 from __future__ import annotations
 
 import random
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from vatstats_assets.sim.stations import CENTRE_HOMES, Home, Site, draw_sites, frequency_text, station_frequency_khz
 from vatstats_assets.sim.timefmt import feed_timestamp, utc_from_epoch
 from vatstats_assets.sim.world import FEED_SERVERS, SimAirport, World
 
@@ -63,12 +63,25 @@ class Position:
     frequency: str  # "118.700"
     airport: SimAirport | None  # where an ATIS is attached (towers only)
     area: str
+    home: Home  # where its responsibility is measured from (sim/stations.py)
 
 
-def _frequency(callsign: str, facility: int) -> str:
-    first, steps = _BANDS[facility]
-    khz = first + 25 * (zlib.crc32(callsign.encode()) % steps)
-    return f"{khz // 1000}.{khz % 1000:03d}"
+def _frequency(callsign: str, facility: int, home: Home | None = None) -> str:
+    return frequency_text(station_frequency_khz(callsign, _BANDS[facility], home))
+
+
+def _airport_home(airport: SimAirport) -> Home:
+    return airport.latitude, airport.longitude, float(airport.elevation_ft)
+
+
+def _centre_home(callsign: str) -> Home:
+    latitude, longitude = CENTRE_HOMES[callsign]
+    return latitude, longitude, 0.0
+
+
+def _khz(frequency: str) -> int:
+    megahertz, _, fraction = frequency.partition(".")
+    return int(megahertz) * 1000 + int(fraction.ljust(3, "0"))
 
 
 def _prefix(airport: SimAirport) -> str:
@@ -89,11 +102,14 @@ def position_catalogue(world: World) -> list[Position]:
         kinds = (("TWR", TOWER), ("APP", APPROACH), ("GND", GROUND), ("DEL", DELIVERY))
         for rank, (suffix, facility) in enumerate(kinds):
             callsign = f"{prefix}_{suffix}"
-            by_kind[rank].append(Position(callsign, facility, _frequency(callsign, facility),
-                                          airport if facility == TOWER else None, airport.area))
-    centres = [Position(c, CENTRE, _frequency(c, CENTRE), None, "AU" if c[:2] in ("ML", "BN") else "EU")
+            home = _airport_home(airport)
+            by_kind[rank].append(Position(callsign, facility, _frequency(callsign, facility, home),
+                                          airport if facility == TOWER else None, airport.area, home))
+    centres = [Position(c, CENTRE, _frequency(c, CENTRE, _centre_home(c)), None,
+                        "AU" if c[:2] in ("ML", "BN") else "EU", _centre_home(c))
                for c in _CENTRE_CALLSIGNS]
-    services = [Position(c, FSS, _frequency(c, FSS), None, "NZ") for c in _FSS_CALLSIGNS]
+    services = [Position(c, FSS, _frequency(c, FSS, _centre_home(c)), None, "NZ", _centre_home(c))
+                for c in _FSS_CALLSIGNS]
     # Interleave so that a small simulation still gets a mix of towers, approaches and centres.
     catalogue: list[Position] = []
     queues = [by_kind[0], centres, by_kind[1], by_kind[2], by_kind[3], services]
@@ -111,7 +127,8 @@ def position_for_slot(catalogue: list[Position], atc_index: int) -> Position:
         return base
     prefix, suffix = base.callsign.rsplit("_", 1)
     callsign = f"{prefix}_{variant}_{suffix}"
-    return Position(callsign, base.facility, _frequency(callsign, base.facility), None, base.area)
+    return Position(callsign, base.facility, _frequency(callsign, base.facility, base.home), None, base.area,
+                    base.home)
 
 
 @dataclass(slots=True)
@@ -133,6 +150,8 @@ class ControllerConnection:
     text_atis: list[str] | None
     airport: SimAirport | None  # ATIS only: whose weather it reads
     atis_letter: int  # ATIS only: the letter at logon (0 = A)
+    home: Home | None = None  # None for observers
+    sites: tuple[Site, ...] = ()  # its transceivers (none for observers)
 
     def atis_code(self, t: float) -> str:
         # A new information letter every 30 minutes, as METARs are issued.
@@ -211,6 +230,11 @@ class ControllerSlot:
                 logon, logoff, moment, feed_timestamp(moment), text, None, 0,
             )
         ]
+        if position is not None:
+            controller = self.active[0]
+            controller.home = position.home
+            controller.sites = draw_sites(callsign, self._cid, logon, facility, _khz(frequency), position.home,
+                                          atis=False)
         if position is not None and position.airport is not None and rng.random() < TOWER_ATIS_SHARE:
             atis_logon = round(logon + rng.uniform(30, 240), 3)
             atis_logoff = logoff - rng.uniform(10, 120)
@@ -223,6 +247,10 @@ class ControllerSlot:
                     position.airport, rng.randrange(26),
                 )
             )
+            atis = self.active[-1]
+            atis.home = _airport_home(position.airport)
+            atis.sites = draw_sites(atis_callsign, self._cid, atis_logon, TOWER, _khz(atis.frequency), atis.home,
+                                    atis=True)
 
     def advance(self, t: float) -> list[ControllerConnection]:
         """Open the next session when the current one has ended; return the connections that ended by t."""

@@ -1,6 +1,7 @@
 """Fault modes: the ways a real feed misbehaves, on demand, for reliability tests.
 
-Transport faults (status codes, delays, broken bodies) are applied by the server; the content
+The `transceivers_*` modes apply to the transceivers URL only; every other mode to the data URL only
+(the transceivers URL answers normally meanwhile). Transport faults (status codes, delays, broken bodies) are applied by the server; the content
 faults below rewrite a snapshot. They always build new dicts: a snapshot shares each session's
 flight-plan dict, which must never be mutated.
 """
@@ -20,7 +21,13 @@ FAULT_MODES: tuple[str, ...] = (
     "older",  # a snapshot from 5 minutes before the current one
     "extra_fields",  # unknown keys added at every level
     "missing_optional",  # no assigned_transponder, military_rating, server flags; text_atis null
+    # Faults of the transceivers URL alone (the data URL behaves): the ingest must store the snapshot
+    # without transceivers.
+    "transceivers_down",  # HTTP 503 on the transceivers URL
+    "transceivers_slow",  # the transceivers URL waits 3 s, then serves
+    "transceivers_timeout",  # the transceivers URL waits 60 s
 )
+TRANSCEIVER_FAULTS = frozenset(mode for mode in FAULT_MODES if mode.startswith("transceivers_"))
 
 RETRY_AFTER_S = 7
 SLOW_DELAY_S = 3.0

@@ -1,5 +1,8 @@
 """Offline mode: a whole simulated period written as gzipped snapshot files plus the ground truth.
 
+Beside each `<stem>.json.gz` (the data feed) goes `<stem>.transceivers.json.gz`, the transceivers feed
+of the same tick, which `vatstats replay` stores with it.
+
 Building a snapshot (Python dicts, then orjson) runs on the main thread while gzip and the file
 write run on worker threads: zlib releases the GIL, so on a multi-core machine compression
 costs almost nothing extra.
@@ -42,11 +45,20 @@ class OfflineRun:
     completed_flights: int
     controller_sessions: int
     sector_stays: int
+    contacts: int
 
 
 def snapshot_file_name(tick: Tick) -> str:
     """'vatsim-data-20261120T061231Z.json.gz': fixed width, so name order is time order."""
     return f"vatsim-data-{tick.update[:8]}T{tick.update[8:]}Z.json.gz"
+
+
+TRANSCEIVERS_SUFFIX = ".transceivers.json.gz"
+
+
+def transceivers_file_name(tick: Tick) -> str:
+    """'vatsim-data-20261120T061231Z.transceivers.json.gz': beside the data file of the same tick."""
+    return snapshot_file_name(tick).removesuffix(".json.gz") + TRANSCEIVERS_SUFFIX
 
 
 def ensure_writable_directory(directory: Path) -> None:
@@ -75,11 +87,13 @@ def write_offline(
     controllers: int | None = None,
     progress: IO[str] | None = None,
     airspace: Airspace | None = None,
+    transceivers: bool = True,
 ) -> OfflineRun:
     """Write every 15 s snapshot of `hours` from `start` into `directory`, with ground-truth.jsonl beside them.
 
     `progress`, when given (the command passes stderr), receives about 50 progress lines. `airspace`,
-    when given, adds every connection's sector stays to the ground truth.
+    when given, adds every connection's sector stays to the ground truth. `transceivers` writes the
+    transceivers feed of each tick beside its snapshot (`transceivers_file_name`).
     """
     if hours <= 0:
         raise SimulatorError("hours must be a positive number")
@@ -101,6 +115,9 @@ def write_offline(
             snapshot = simulation.snapshot(tick, truth)
             body = orjson.dumps(snapshot)
             pending.append(pool.submit(_write, target / snapshot_file_name(tick), body))
+            if transceivers:
+                radios = orjson.dumps(simulation.transceivers(tick, truth))
+                pending.append(pool.submit(_write, target / transceivers_file_name(tick), radios))
             while len(pending) > _IN_FLIGHT_WRITES:
                 written += pending.popleft().result()
             if progress is not None and (index + 1) % report_every == 0:
@@ -126,4 +143,5 @@ def write_offline(
         completed_flights=len(truth.completed_flights),
         controller_sessions=len(truth.controller_sessions),
         sector_stays=len(truth.sector_stays),
+        contacts=len(truth.contacts),
     )

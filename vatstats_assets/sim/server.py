@@ -5,6 +5,9 @@ snapshot, 304 for a matching If-None-Match / If-Modified-Since, and a single byt
 with 206. Every response is counted by path and status, with its body bytes (`traffic()`, and
 `/stats` as JSON), so tests and benchmarks can say how much a client downloaded.
 
+`/v3/transceivers-data.json` serves the transceivers feed of the same tick as the data URL (built
+once per tick); `/status.json` lists it under `data.transceivers`.
+
 Simulated time runs `speed` times faster than the wall clock from `start`; the data URL serves
 the newest 15 s snapshot at the current simulated instant. A background clock thread advances
 the simulation every snapshot interval, so the ground-truth file grows as time passes even
@@ -42,6 +45,7 @@ from vatstats_assets.sim.truth import GroundTruth
 
 STATUS_PATH = "/status.json"
 DATA_PATH = "/v3/vatsim-data.json"
+TRANSCEIVERS_PATH = "/v3/transceivers-data.json"
 STATS_PATH = "/stats"  # the traffic counters; not counted itself
 
 _SINGLE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
@@ -130,6 +134,7 @@ class SimulatorServer:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._bodies = _SnapshotBodies()
+        self._transceivers: tuple[int, bytes] = (-1, b"")
         self._httpd: ThreadingHTTPServer | None = None
         self._traffic_lock = threading.Lock()
         self._traffic: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
@@ -213,12 +218,23 @@ class SimulatorServer:
     def data_url(self) -> str:
         return self.base_url + DATA_PATH
 
+    @property
+    def transceivers_url(self) -> str:
+        return self.base_url + TRANSCEIVERS_PATH
+
     def set_fault(self, mode: str | None) -> None:
         """Apply a fault mode to every data request from now on (None: behave)."""
         self._fault = faults.check_fault(mode)
 
     @property
     def fault(self) -> str | None:
+        """The fault mode of the next data request (read once per data request)."""
+        return self._fault
+
+    @property
+    def transceivers_fault(self) -> str | None:
+        """The fault mode of the next transceivers request: a separate hook, so a subclass that scripts
+        or counts data requests (the reliability tests' SteppedSimulator) sees only those."""
         return self._fault
 
     def traffic(self) -> dict[str, dict[str, dict[str, int]]]:
@@ -264,6 +280,14 @@ class SimulatorServer:
             self.simulation.advance_to(current.epoch, self.truth)
             tick = self.simulation.tick(max(0, current.index - offset))
             return tick, orjson.dumps(self.simulation.snapshot(tick, self.truth))
+
+    def transceivers_body(self) -> tuple[Tick, bytes]:
+        """JSON bytes of the transceivers feed at the current tick (the data URL's tick)."""
+        current = self.current_tick()
+        with self._lock:
+            if self._transceivers[0] != current.index:
+                self._transceivers = (current.index, orjson.dumps(self.simulation.transceivers(current, self.truth)))
+            return current, self._transceivers[1]
 
     def current_snapshot(self) -> dict:
         with self._lock:
@@ -320,18 +344,23 @@ class _FeedHandler(BaseHTTPRequestHandler):
             elif url.path == STATUS_PATH:
                 self._status(fault)
             elif url.path == DATA_PATH:
-                self._data(fault or self.simulator.fault)
+                fault = fault or self.simulator.fault
+                self._data(None if fault in faults.TRANSCEIVER_FAULTS else fault)
+            elif url.path == TRANSCEIVERS_PATH:
+                fault = fault or self.simulator.transceivers_fault
+                self._transceivers(fault if fault in faults.TRANSCEIVER_FAULTS else None)
             else:
                 self._send(HTTPStatus.NOT_FOUND, orjson.dumps({"error": f"no such path {url.path}"}))
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (e.g. its timeout fired during a slow fault)
 
     def _status(self, fault: str | None) -> None:
-        if fault is not None and self._transport_fault(fault):
+        if fault is not None and fault not in faults.TRANSCEIVER_FAULTS and self._transport_fault(fault):
             return
         base = self.simulator.base_url
         body = orjson.dumps({
-            "data": {"v3": [self.simulator.data_url], "servers": [], "servers_sweatbox": [], "servers_all": []},
+            "data": {"v3": [self.simulator.data_url], "transceivers": [self.simulator.transceivers_url],
+                     "servers": [], "servers_sweatbox": [], "servers_all": []},
             "user": [f"{base}/user"],
             "metar": [f"{base}/metar"],
         })
@@ -376,6 +405,17 @@ class _FeedHandler(BaseHTTPRequestHandler):
             body = body[: len(body) // 2]
         elif fault == "oversized":
             body = faults.oversized(body)
+        self._send(HTTPStatus.OK, body, compressible=True)
+
+    def _transceivers(self, fault: str | None) -> None:
+        if fault == "transceivers_down":
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, orjson.dumps({"error": "simulated transceivers outage"}))
+            return
+        if fault == "transceivers_slow" and not self.simulator.sleep(self.simulator.slow_delay_s):
+            return
+        if fault == "transceivers_timeout" and not self.simulator.sleep(self.simulator.timeout_delay_s):
+            return
+        _, body = self.simulator.transceivers_body()
         self._send(HTTPStatus.OK, body, compressible=True)
 
     def _snapshot(self, current: _Representation) -> None:

@@ -14,8 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from vatstats_assets.core.airspace import Airspace
+from vatstats_assets.sim.contact_truth import session_contacts
 from vatstats_assets.sim.controllers import ControllerConnection, ControllerSlot, position_catalogue, position_for_slot
 from vatstats_assets.sim.planning import PilotPlanner
+from vatstats_assets.sim.radio import PilotRadio, Stations, pilot_radio, stack_points, station_table, tune
 from vatstats_assets.sim.sector_truth import SectorTruth
 from vatstats_assets.sim.snapshot import (
     SNAPSHOT_INTERVAL_S,
@@ -27,9 +29,11 @@ from vatstats_assets.sim.snapshot import (
     prefile_record,
 )
 from vatstats_assets.sim.timefmt import utc_from_epoch
-from vatstats_assets.sim.traffic import PilotSession, PilotSlot
+from vatstats_assets.sim.traffic import Connection, PilotSession, PilotSlot
+from vatstats_assets.sim.transceivers import controller_entry, pilot_entry
 from vatstats_assets.sim.truth import (
     CompletedFlightTruth,
+    ContactTruth,
     ControllerSessionTruth,
     GroundTruth,
     MovementTruth,
@@ -42,6 +46,9 @@ from vatstats_assets.sim.world import World, default_world
 PILOT_ONLINE_SHARE = 0.94
 CONTROLLER_ONLINE_SHARE = 0.53
 RECENT_CONTROLLERS_S = 600.0  # ended controller connections kept for rebuilding older snapshots
+# Controller connections kept for the contact truth of pilot sessions still running: longer than any
+# session (the longest flights take about 17 hours).
+ROSTER_KEEP_S = 30 * 3600.0
 
 
 def default_controllers(pilots: int) -> int:
@@ -59,8 +66,10 @@ class Simulation:
         controllers: int | None = None,
         world: World | None = None,
         airspace: Airspace | None = None,
+        contacts: bool = True,
     ) -> None:
-        """`airspace`, when given, adds every connection's sector stays to the ground truth."""
+        """`airspace`, when given, adds every connection's sector stays to the ground truth; `contacts`
+        adds the ATC contacts (a scorer that does not need them saves their cost by leaving them out)."""
         if pilots < 0:
             raise ValueError("pilots must be zero or more")
         if controllers is not None and controllers < 0:
@@ -71,6 +80,7 @@ class Simulation:
         self.window_start = float(int(start.timestamp()))
         self.world = world or default_world()
         self.sector_truth = SectorTruth(airspace) if airspace is not None else None
+        self.contact_truth = contacts
         planner = PilotPlanner(self.world)
         pilot_slots = math.ceil(pilots / PILOT_ONLINE_SHARE) if pilots else 0
         self.pilot_slots = [PilotSlot(i, pilot_slots, seed, planner, self.window_start) for i in range(pilot_slots)]
@@ -86,6 +96,9 @@ class Simulation:
             atc_index += 0 if observer else 1
             self.controller_slots.append(ControllerSlot(i, controller_slots, seed, position, self.window_start))
         self._recent_controllers: list[ControllerConnection] = []
+        self._roster: dict[tuple[str, str, int, float], ControllerConnection] = {}
+        self._stations: Stations | None = None
+        self._radios: dict[tuple[int, str, float], PilotRadio] = {}
         self._advanced_to = -math.inf
         self._truth_until = self.window_start - 1e-6  # events at or before this have been emitted
 
@@ -108,25 +121,59 @@ class Simulation:
             return
         events: list[tuple[float, int, TruthEvent]] = []
         low = self._truth_until
+        ended: list[PilotSession] = []
         for slot in self.pilot_slots:
             finished = slot.advance(epoch)
             for session in finished:
                 self._collect_pilot_events(session, low, epoch, events)
                 if truth is not None:
                     self._collect_sector_stays(session, epoch, events)
+            ended.extend(finished)
             self._collect_pilot_events(slot.current, low, epoch, events)
         recent_floor = epoch - RECENT_CONTROLLERS_S
         self._recent_controllers = [c for c in self._recent_controllers if c.logoff > recent_floor]
         for controller_slot in self.controller_slots:
             for connection in controller_slot.advance(epoch):
                 self._recent_controllers.append(connection)
+                self._enrol(connection)
                 if connection.logoff > self.window_start and connection.logoff > low:
                     events.append((connection.logoff, 3, self._controller_truth(connection, connection.logoff)))
+            for connection in controller_slot.active:
+                self._enrol(connection)
+        self._forget_old(epoch)
         self._advanced_to = epoch
         self._truth_until = max(low, epoch)
         if truth is not None and events:
             events.sort(key=lambda item: (item[0], item[1], item[2].cid, item[2].callsign))
             truth.record([event for _, _, event in events])
+        if truth is not None and ended and self.contact_truth:
+            truth.record(self._contacts(ended, epoch))
+
+    def _enrol(self, connection: ControllerConnection) -> None:
+        """Keep a controller connection for the contact truth and the tuning (observers have no radio)."""
+        key = (connection.section, connection.callsign, connection.cid, connection.logon)
+        if connection.sites and key not in self._roster:
+            self._roster[key] = connection
+            self._stations = None
+
+    def _forget_old(self, epoch: float) -> None:
+        floor = epoch - ROSTER_KEEP_S
+        old = [key for key, connection in self._roster.items() if connection.logoff < floor]
+        for key in old:
+            del self._roster[key]
+        if old:
+            self._stations = None
+        if len(self._radios) > 4 * len(self.pilot_slots) + 64:
+            self._radios.clear()  # rebuilt on demand: a connection's draws do not depend on when
+
+    def _contacts(self, sessions: list[PilotSession], end: float) -> list[ContactTruth]:
+        """The contact truth of `sessions` inside the window up to `end` (every controller they could
+        have met is enrolled by now: a connection is known from its logon on)."""
+        if self._stations is None:
+            self._stations = station_table(sorted(self._roster.values(), key=lambda c: (c.logon, c.callsign)))
+        found = [c for session in sessions for c in session_contacts(session, self._stations, self.window_start, end)]
+        found.sort(key=lambda c: (c.started_at, c.pilot_cid, c.pilot_callsign, c.atc_callsign))
+        return found
 
     def finish(self, epoch: float, truth: GroundTruth | None) -> None:
         """Close the window at `epoch`: controller connections still open end there."""
@@ -141,6 +188,8 @@ class Simulation:
         for slot in self.pilot_slots:  # sessions still online: their stays end with the window
             self._collect_sector_stays(slot.current, epoch, stays)
         truth.record([event for _, _, event in sorted(stays, key=lambda s: (s[0], s[2].cid, s[2].callsign))])
+        if self.contact_truth:
+            truth.record(self._contacts([slot.current for slot in self.pilot_slots], epoch))
 
     def _collect_sector_stays(self, session: PilotSession, end: float, out: list[tuple[float, int, TruthEvent]]) -> None:
         """The session's sector stays inside the window up to `end` (when it ended, or the window closes)."""
@@ -230,6 +279,49 @@ class Simulation:
         return assemble(tick, pilots, controllers, atis, prefiles)
 
 
+    # ----- transceivers -----------------------------------------------------------------------------
+    def transceivers(self, tick: Tick, truth: GroundTruth | None = None) -> list[dict[str, Any]]:
+        """The transceivers feed at `tick`: one entry per pilot, controller and ATIS connection of the
+        snapshot at the same tick, tuned by `sim/radio.py` (as the contact truth is)."""
+        self.advance_to(tick.epoch, truth)
+        t = tick.epoch
+        online: list[tuple[PilotSession, Connection]] = []
+        for slot in self.pilot_slots:
+            for session in (slot.current, slot.previous):
+                connection = session.connection_at(t) if session is not None else None
+                if session is not None and connection is not None:
+                    online.append((session, connection))
+                    break
+        states = [session.trajectory.state_at(t - session.base) for session, _ in online]
+        radios = [self._radio(session, connection) for session, connection in online]
+        controllers = self._controllers_online(t)
+        stations = station_table([c for c in controllers if c.logon <= t < c.logoff])
+        points = stack_points(radios, t, [(s[0], s[1], s[2], s[3]) for s in states])
+        com1, com2 = tune(points, stations)
+        entries = [pilot_entry(session.callsign, state, int(first), int(second))
+                   for (session, _), state, first, second in zip(online, states, com1, com2, strict=True)]
+        entries += [controller_entry(c) for c in controllers]
+        return entries
+
+    def _radio(self, session: PilotSession, connection: Connection) -> PilotRadio:
+        key = (session.cid, session.callsign, connection.logon)
+        radio = self._radios.get(key)
+        if radio is None:
+            radio = self._radios[key] = pilot_radio(session, connection)
+        return radio
+
+    def _controllers_online(self, t: float) -> list[ControllerConnection]:
+        """Controller and ATIS connections at t, as the snapshot lists them (controllers, then ATIS)."""
+        seen: set[tuple[str, str]] = set()
+        found: list[ControllerConnection] = []
+        candidates = [c for slot in self.controller_slots for c in slot.active] + self._recent_controllers
+        for controller in candidates:
+            if controller.logon <= t < controller.logoff and (controller.section, controller.callsign) not in seen:
+                seen.add((controller.section, controller.callsign))
+                found.append(controller)
+        return [c for c in found if c.section != "atis"] + [c for c in found if c.section == "atis"]
+
+
 def _prefiled(session: PilotSession, t: float) -> bool:
     return session.prefile_from is not None and session.prefile_from <= t < session.connections[0].logon
 
@@ -247,17 +339,45 @@ def generate_snapshots(
     *,
     truth: GroundTruth | None = None,
     airspace: Airspace | None = None,
+    contacts: bool = True,
 ) -> Iterator[tuple[datetime, dict]]:
     """Every 15 s snapshot of `hours` from `start`, as (update_timestamp, v3 dict), feeding `truth` as it goes.
 
     The ground truth covers the window from the first to the last snapshot; controller
-    connections still open at the end are closed at the last snapshot's time.
+    connections still open at the end are closed at the last snapshot's time. `contacts=False`
+    leaves the ATC contacts out of it.
     """
-    simulation = Simulation(start=start, pilots=pilots, seed=seed, controllers=controllers, airspace=airspace)
+    for moment, data, _ in _generate(start, hours, pilots, seed, controllers, truth=truth, airspace=airspace,
+                                     contacts=contacts, with_transceivers=False):
+        yield moment, data
+
+
+def generate_feed(
+    start: datetime,
+    hours: float,
+    pilots: int,
+    seed: int,
+    controllers: int | None = None,
+    *,
+    truth: GroundTruth | None = None,
+    airspace: Airspace | None = None,
+) -> Iterator[tuple[datetime, dict, list[dict]]]:
+    """As `generate_snapshots`, with each tick's transceivers feed: (update_timestamp, v3 dict, transceivers)."""
+    yield from _generate(start, hours, pilots, seed, controllers, truth=truth, airspace=airspace,
+                         contacts=True, with_transceivers=True)
+
+
+def _generate(
+    start: datetime, hours: float, pilots: int, seed: int, controllers: int | None, *,
+    truth: GroundTruth | None, airspace: Airspace | None, contacts: bool, with_transceivers: bool,
+) -> Iterator[tuple[datetime, dict, list[dict]]]:
+    simulation = Simulation(start=start, pilots=pilots, seed=seed, controllers=controllers, airspace=airspace,
+                            contacts=contacts)
     count = round(hours * 3600 / SNAPSHOT_INTERVAL_S)
     tick = None
     for index in range(count):
         tick = simulation.tick(index)
-        yield tick.moment, simulation.snapshot(tick, truth)
+        data = simulation.snapshot(tick, truth)
+        yield tick.moment, data, simulation.transceivers(tick, truth) if with_transceivers else []
     if tick is not None:
         simulation.finish(tick.epoch, truth)

@@ -17,12 +17,20 @@ One JSON object per line, written as the simulation clock passes each event:
   takeoff, logon, reconnect or window; `exit`: boundary, landing, logoff, reconnect or window).
   Written when the session ends, or when the window closes for sessions still online.
 
+- `contact`: one interval during which a pilot connection and a controller connection were in contact
+  by the rules of `core/coverage_rules.py` (same channel, pilot within the station's range of one of
+  its transceivers on it, the station providing service, the channel controllable), timed on the true
+  trajectory and the true tuning (see `sim/contact_truth.py`) to about 5 ms, `started_at` and
+  `ended_at` written to the millisecond and cut at the window's edges. Written when the pilot's
+  session ends, or when the window closes.
+
 `aircraft_type`, `filed_departure` and `filed_arrival` are what the feed shows: null for a pilot
 without a flight plan, so that a perfect detector reproduces the truth exactly.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -139,7 +147,45 @@ class SectorStayTruth:
         }
 
 
-TruthEvent = MovementTruth | CompletedFlightTruth | ControllerSessionTruth | SectorStayTruth
+@dataclass(frozen=True, slots=True)
+class ContactTruth:
+    pilot_cid: int
+    pilot_callsign: str
+    pilot_logon_time: datetime
+    atc_cid: int
+    atc_callsign: str
+    atc_logon_time: datetime
+    facility: int
+    channel_hz: int
+    started_at: datetime
+    ended_at: datetime
+
+    @property
+    def cid(self) -> int:
+        """The pilot's, so that contacts sort with the other events of a pilot."""
+        return self.pilot_cid
+
+    @property
+    def callsign(self) -> str:
+        return self.pilot_callsign
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "event": "contact",
+            "pilot_cid": self.pilot_cid,
+            "pilot_callsign": self.pilot_callsign,
+            "pilot_logon_time": feed_timestamp(self.pilot_logon_time),
+            "atc_cid": self.atc_cid,
+            "atc_callsign": self.atc_callsign,
+            "atc_logon_time": feed_timestamp(self.atc_logon_time),
+            "facility": self.facility,
+            "channel_hz": self.channel_hz,
+            "started_at": truth_instant(self.started_at),
+            "ended_at": truth_instant(self.ended_at),
+        }
+
+
+TruthEvent = MovementTruth | CompletedFlightTruth | ControllerSessionTruth | SectorStayTruth | ContactTruth
 
 
 class GroundTruth:
@@ -150,11 +196,12 @@ class GroundTruth:
         self.completed_flights: list[CompletedFlightTruth] = []
         self.controller_sessions: list[ControllerSessionTruth] = []
         self.sector_stays: list[SectorStayTruth] = []
+        self.contacts: list[ContactTruth] = []
         self.path = Path(path) if path is not None else None
         # Kept open for the collector's lifetime (closed by close() or the with-block): events stream in.
         self._file: IO[bytes] | None = open(self.path, "wb") if self.path is not None else None  # noqa: SIM115
 
-    def record(self, events: list[TruthEvent]) -> None:
+    def record(self, events: Sequence[TruthEvent]) -> None:
         for event in events:
             if isinstance(event, MovementTruth):
                 self.movements.append(event)
@@ -162,6 +209,8 @@ class GroundTruth:
                 self.completed_flights.append(event)
             elif isinstance(event, SectorStayTruth):
                 self.sector_stays.append(event)
+            elif isinstance(event, ContactTruth):
+                self.contacts.append(event)
             else:
                 self.controller_sessions.append(event)
         if self._file is not None and events:
@@ -224,5 +273,11 @@ def event_from_json(data: dict) -> TruthEvent:
         return SectorStayTruth(
             data["sector"], data["cid"], data["callsign"], parse_utc(data["logon_time"]),
             parse_utc(data["entered_at"]), parse_utc(data["exited_at"]), data["entry"], data["exit"],
+        )
+    if kind == "contact":
+        return ContactTruth(
+            data["pilot_cid"], data["pilot_callsign"], parse_utc(data["pilot_logon_time"]), data["atc_cid"],
+            data["atc_callsign"], parse_utc(data["atc_logon_time"]), data["facility"], data["channel_hz"],
+            parse_utc(data["started_at"]), parse_utc(data["ended_at"]),
         )
     raise ValueError(f"unknown ground-truth event {kind!r}")

@@ -123,7 +123,7 @@ def copy_rows(
     return len(rows)
 
 
-def _stage_table(conn: sa.Connection, spec: TableSpec) -> str:
+def stage_table(conn: sa.Connection, spec: TableSpec) -> str:
     """A session temp table shaped like the target, kept for the connection's life.
 
     ON COMMIT DELETE ROWS empties it at every commit (a rollback discards its rows anyway), so it
@@ -175,7 +175,7 @@ def upsert(conn: sa.Connection, spec: TableSpec, data: Rows) -> WriteCounts:
     rows = rows_in_order(data, spec.columns)
     if not rows:
         return WriteCounts()
-    stage = _stage_table(conn, spec)
+    stage = stage_table(conn, spec)
     copy_rows(conn, stage, spec.columns, rows, spec.copy_types)
     written, existing = conn.exec_driver_sql(upsert_sql(spec, stage)).one()
     inserted = len(rows) - existing

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from vatstats_assets.core.flight_coverage import PilotKey
 from vatstats_assets.core.sessions import DEFAULT_MAX_GAP, ControllerConnection
 from vatstats_assets.storage.sql_files import query
 from vatstats_assets.storage.tables import NETWORK_DAILY_STATS, TableSpec
@@ -38,6 +39,34 @@ def controller_connections(
         )
         for r in conn.execute(sa.text(query("controller_connections")), bounds)
     ]
+
+
+@dataclass(frozen=True)
+class ConnectionContacts:
+    last_seen: datetime
+    contacts: list[tuple[int, datetime, datetime]]  # facility, started_at, ended_at
+
+
+def flight_contacts(conn: sa.Connection, pilots: list[PilotKey]) -> dict[PilotKey, ConnectionContacts]:
+    """Each listed pilot connection's last_seen and all its ATC contacts (flight_contacts.sql)."""
+    found: dict[PilotKey, ConnectionContacts] = {}
+    rows = conn.execute(sa.text(query("flight_contacts")), {
+        "cids": [p[0] for p in pilots], "callsigns": [p[1] for p in pilots], "logon_times": [p[2] for p in pilots]})
+    for r in rows:
+        entry = found.setdefault((r.cid, r.callsign, r.logon_time), ConnectionContacts(r.last_seen, []))
+        if r.started_at is not None:
+            entry.contacts.append((r.facility, r.started_at, r.ended_at))
+    return found
+
+
+def controller_contacts(conn: sa.Connection, day_start: datetime, day_end: datetime
+                        ) -> dict[tuple[str, int], list[tuple[PilotKey, datetime, datetime]]]:
+    """A day's contacts per (controller callsign, cid): (pilot connection, started_at, ended_at) each."""
+    found: dict[tuple[str, int], list[tuple[PilotKey, datetime, datetime]]] = {}
+    for r in conn.execute(sa.text(query("controller_contacts")), {"day_start": day_start, "day_end": day_end}):
+        found.setdefault((r.atc_callsign, r.atc_cid), []).append(
+            ((r.pilot_cid, r.pilot_callsign, r.pilot_logon_time), r.started_at, r.ended_at))
+    return found
 
 
 def network_day_row(conn: sa.Connection, day: date, day_start: datetime, day_end: datetime) -> Row:

@@ -52,12 +52,15 @@ FEED_SNAPSHOTS = TableSpec(
         "update_timestamp", "fetched_at", "source", "body", "body_encoding", "raw_bytes", "compressed_bytes",
         "pilots", "controllers", "atis", "prefiles", "pilots_stored", "controllers_stored",
         "skipped_records", "duplicates_dropped", "region",
+        "transceivers_body", "transceivers_raw_bytes", "transceivers_entries", "transceivers_skipped",
+        "transceivers_missing",
     ),
     key=("update_timestamp",),
     window_column="update_timestamp",
     day_partitioned=True,
     # The compressed body is ~600 KB a tick: in binary it is sent as it is, not spelled in hex.
-    copy_types=("timestamptz", "timestamptz", "text", "bytea", "text") + ("integer",) * 10 + ("text",),
+    copy_types=("timestamptz", "timestamptz", "text", "bytea", "text") + ("integer",) * 10 + ("text",)
+    + ("bytea",) + ("integer",) * 3 + ("text",),
 )
 
 FLIGHTS = TableSpec(
@@ -97,6 +100,16 @@ FLIGHT_POSITIONS = TableSpec(
     append_query="append_moved_positions",
 )
 
+TRANSCEIVER_TUNINGS = TableSpec(
+    name="transceiver_tunings",
+    columns=(
+        "cid", "callsign", "logon_time", "is_pilot", "frequency_hz", "channel_hz", "first_seen", "last_seen",
+        "site_latitudes", "site_longitudes",
+    ),
+    key=("cid", "callsign", "logon_time", "frequency_hz", "first_seen"),
+    # Written as runs (storage/tunings.py): a tick extends the runs it continues and starts the rest.
+)
+
 TRAFFIC_MOVEMENTS = TableSpec(
     name="traffic_movements",
     columns=(
@@ -106,6 +119,26 @@ TRAFFIC_MOVEMENTS = TableSpec(
     key=("airport", "movement_type", "cid", "callsign", "logon_time", "at"),
     window_column="at",
     day_partitioned=True,
+)
+
+ATC_CONTACTS = TableSpec(
+    name="atc_contacts",
+    columns=(
+        "pilot_cid", "pilot_callsign", "pilot_logon_time", "atc_cid", "atc_callsign", "atc_logon_time",
+        "facility", "channel_hz", "started_at", "ended_at",
+    ),
+    key=("pilot_cid", "pilot_callsign", "pilot_logon_time", "atc_cid", "atc_callsign", "atc_logon_time",
+         "channel_hz", "started_at"),
+    window_column="started_at",
+)
+
+COVERAGE_HOURLY = TableSpec(
+    name="coverage_hourly",
+    columns=("date", "hour", "area_kind", "area", "aircraft", "aircraft_minutes", "covered_aircraft_minutes",
+             "uncovered_aircraft_minutes", "covered_share", "staffed_minutes", "peak_aircraft"),
+    key=("date", "hour", "area_kind", "area"),
+    window_column="date",
+    window_is_date=True,
 )
 
 
@@ -123,6 +156,10 @@ FLIGHT_SUMMARIES = TableSpec(
         "cid", "callsign", "logon_time", "landing_at", "aircraft_type", "flight_rules",
         "filed_departure", "filed_arrival", "departure", "arrival", "off_block_at", "takeoff_at",
         "on_block_at", "airborne_minutes", "distance_nm", "max_altitude_ft", "diverted",
+        # coverage (migration 013; core/flight_coverage.py FlightCoverage)
+        "atc_covered_seconds", "atc_covered_share", "atc_airborne_covered_seconds", "atc_airborne_covered_share",
+        "covered_fss_seconds", "covered_delivery_seconds", "covered_ground_seconds", "covered_tower_seconds",
+        "covered_approach_seconds", "covered_centre_seconds",
     ),
     key=("cid", "callsign", "logon_time", "landing_at"),
     window_column="landing_at",
@@ -130,7 +167,8 @@ FLIGHT_SUMMARIES = TableSpec(
 
 CONTROLLER_SUMMARIES = TableSpec(
     name="controller_summaries",
-    columns=("date", "callsign", "cid", "facility", "rating", "sessions", "minutes_online"),
+    columns=("date", "callsign", "cid", "facility", "rating", "sessions", "minutes_online",
+             "aircraft_handled", "peak_aircraft", "peak_aircraft_at"),
     key=("date", "callsign", "cid"),
     window_column="date",
     window_is_date=True,
@@ -180,7 +218,8 @@ SECTOR_HOURLY_LOAD = TableSpec(
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
-        FEED_SNAPSHOTS, FLIGHTS, ATC_POSITIONS, FLIGHT_POSITIONS, TRAFFIC_MOVEMENTS,
+        FEED_SNAPSHOTS, FLIGHTS, ATC_POSITIONS, FLIGHT_POSITIONS, TRANSCEIVER_TUNINGS, TRAFFIC_MOVEMENTS, ATC_CONTACTS,
+        COVERAGE_HOURLY,
         MOVEMENT_SUMMARIES, FLIGHT_SUMMARIES, CONTROLLER_SUMMARIES, NETWORK_DAILY_STATS,
         AIRSPACE_VOLUMES, AIRSPACE_SECTORS, SECTOR_OCCUPANCY, SECTOR_HOURLY_LOAD,
     )

@@ -1,17 +1,17 @@
 """Load the track history of a time window as `core.movements.Connection`s.
 
-The positions come by binary COPY straight into numpy columns (`core.track_columns.TrackColumns`),
-one row per connection holding its samples as arrays: a 1,500-pilot day is 8-9 million positions,
-and handling them one by one in Python (a COPY row, a tz-aware datetime, a TrackPoint each) used to
-take most of a backfill's time. The connections, their samples, order and values are the same as
-track_window.sql's (bench/backfill_paths.py and vatstats_tests/storage/test_tracks.py compare them).
+The positions come by binary COPY straight into numpy (`core.track_columns.TrackColumns`): a
+1,500-pilot day is 8-9 million positions, and handling them one by one in Python (a COPY row, a
+tz-aware datetime, a TrackPoint each) used to take most of a backfill's time. Every field of a row
+is fixed-width (the callsign travels as its hashtext), so the whole result is one numpy record
+array, grouped by connection and ordered by time with one numpy sort: cheaper than the server's
+sort and array_agg per connection that it replaced (`bench/backfill_paths.py`). The connections,
+their samples, order and values are the same as track_window.sql's (bench/backfill_paths.py and
+vatstats_tests/storage/test_tracks.py compare them).
 """
 
 from __future__ import annotations
 
-import io
-import re
-import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,28 +21,16 @@ import sqlalchemy as sa
 
 from vatstats_assets.core.movement_rules import DEFAULT_RULES
 from vatstats_assets.core.movements import Connection
-from vatstats_assets.core.track_columns import TrackColumns, from_micros
-from vatstats_assets.storage.gc_pause import collector_paused
+from vatstats_assets.core.track_columns import TrackColumns, from_micros, to_micros
+from vatstats_assets.storage.copy_numpy import copy_records
 from vatstats_assets.storage.sql_files import query
 
-# Binary COPY (https://www.postgresql.org/docs/current/sql-copy.html): an 11-byte signature, flags,
-# a header-extension length; per row a field count and, per field, its byte length and big-endian
-# value; a -1 field count ends the data. An array value is its dimension count, a has-nulls flag,
-# the element type, per dimension its size and lower bound, then each element as length and value.
-_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
-_INT16 = struct.Struct("!h")
-_INT32 = struct.Struct("!i")
-_ROW_KEY = struct.Struct("!i i")  # cid: length, value
-_LOGON = struct.Struct("!i q")  # logon_time: length, microseconds since 2000-01-01 UTC
-_ARRAY_HEADER = struct.Struct("!iiiii")  # dimensions, has nulls, element type, size, lower bound
-_ELEMENTS = {  # the arrays of a row in order: the element as sent, the column it becomes
-    "observed_at": (np.dtype([("length", ">i4"), ("value", ">i8")]), np.int64),
-    "latitude": (np.dtype([("length", ">i4"), ("value", ">f8")]), np.float64),
-    "longitude": (np.dtype([("length", ">i4"), ("value", ">f8")]), np.float64),
-    "altitude_ft": (np.dtype([("length", ">i4"), ("value", ">i4")]), np.int64),
-    "groundspeed_kt": (np.dtype([("length", ">i4"), ("value", ">i4")]), np.int64),
-}
-_FIELDS = 3 + len(_ELEMENTS)
+_FIELDS = (  # track_window_rows.sql's columns in order: name, type on the wire
+    ("cid", ">i4"), ("logon", ">i8"), ("callsign_hash", ">i4"), ("micros", ">i8"),
+    ("latitude", ">f8"), ("longitude", ">f8"), ("altitude_ft", ">i4"), ("groundspeed_kt", ">i4"),
+)
+
+ConnectionKey = tuple[int, str, datetime]
 
 
 @dataclass(frozen=True)
@@ -68,7 +56,7 @@ def load_tracks(
     }
     connections: list[Connection] = []
     total = 0
-    for cid, callsign, logon_time, points in _connection_tracks(conn, bounds):
+    for (cid, callsign, logon_time), points in _connection_tracks(conn, bounds, plans):
         plan = plans.get((cid, callsign, logon_time))
         connections.append(Connection(
             cid=cid, callsign=callsign, logon_time=logon_time,
@@ -82,47 +70,56 @@ def load_tracks(
     return TrackWindow(connections, rules, total)
 
 
-def _connection_tracks(conn: sa.Connection, bounds: dict[str, datetime]) -> Iterator[
-        tuple[int, str, datetime, TrackColumns]]:
-    """track_window_arrays.sql's rows: (cid, callsign, logon_time, samples) per connection."""
-    # COPY takes no bound parameters: psycopg2 quotes the two timestamps into the statement.
-    select = re.sub(r":(context_start|lookahead_end)\b", r"%(\1)s", query("track_window_arrays").strip())
-    buffer = io.BytesIO()
-    with collector_paused(), conn.connection.cursor() as cursor:  # type: ignore[attr-defined]
-        statement = cursor.mogrify(select, bounds).decode()
-        cursor.copy_expert(f"COPY ({statement}) TO STDOUT (FORMAT binary)", buffer)
-    data = buffer.getbuffer()
-    if bytes(data[:len(_SIGNATURE)]) != _SIGNATURE:
-        raise RuntimeError("track_window_arrays.sql: not a binary COPY result")
-    position = len(_SIGNATURE) + 4
-    (extension,) = _INT32.unpack_from(data, position)
-    position += 4 + extension
-    while True:
-        (fields,) = _INT16.unpack_from(data, position)
-        position += 2
-        if fields == -1:
-            return
-        if fields != _FIELDS:
-            raise RuntimeError(f"track_window_arrays.sql: a row of {fields} fields, not {_FIELDS}")
-        _, cid = _ROW_KEY.unpack_from(data, position)
-        (length,) = _INT32.unpack_from(data, position + 8)
-        callsign = bytes(data[position + 12:position + 12 + length]).decode()
-        position += 12 + length
-        _, logon_micros = _LOGON.unpack_from(data, position)
-        position += 12
-        columns = []
-        for name, (element, column_type) in _ELEMENTS.items():
-            (length,) = _INT32.unpack_from(data, position)
-            dimensions, _, _, size, _ = _ARRAY_HEADER.unpack_from(data, position + 4)
-            if dimensions != 1:
-                raise RuntimeError(f"track_window_arrays.sql: {name} is not a one-dimensional array")
-            elements = np.frombuffer(data, dtype=element, count=size, offset=position + 4 + _ARRAY_HEADER.size)
-            if not (elements["length"] == element["value"].itemsize).all():
-                raise RuntimeError(f"track_window_arrays.sql: {name} holds a NULL or a value of another type")
-            columns.append(elements["value"].astype(column_type))
-            position += 4 + length
-        track = TrackColumns(*columns)
+def _connection_tracks(conn: sa.Connection, bounds: dict[str, datetime], plans: dict[ConnectionKey, sa.Row]
+                       ) -> Iterator[tuple[ConnectionKey, TrackColumns]]:
+    """Each connection with positions in the window and its samples in time order, connections in
+    track_connections.sql's order (cid, callsign, logon_time), then any it does not list."""
+    rows = _window_rows(conn, bounds)
+    # Group: a stable sort by connection keeps each connection's rows in the order they came, and
+    # a connection whose times are then out of order is sorted on its own (rows usually arrive in
+    # time order: a partition is appended to tick by tick).
+    order = np.lexsort((rows["callsign_hash"], rows["logon"], rows["cid"]))
+    keys = np.stack([rows["cid"][order].astype(np.int64), rows["logon"][order],
+                     rows["callsign_hash"][order].astype(np.int64)])
+    columns = [rows[name][order].astype(np.float64 if wire == ">f8" else np.int64) for name, wire in _FIELDS[3:]]
+    starts = [0, *(np.flatnonzero((keys[:, 1:] != keys[:, :-1]).any(axis=0)) + 1).tolist()] if len(order) else []
+    ends = [*starts[1:], len(order)] if starts else []
+    spans = {tuple(keys[:, first].tolist()): (first, last) for first, last in zip(starts, ends, strict=True)}
+    for key, (first, last) in _in_connection_order(conn, bounds, plans, spans):
+        track = TrackColumns(*(column[first:last] for column in columns))
         micros = track.micros
         if len(micros) > 1 and not (micros[1:] > micros[:-1]).all():
             track = track.take(np.argsort(micros, kind="stable"))
-        yield cid, callsign, from_micros(logon_micros), track
+        yield key, track
+
+
+def _window_rows(conn: sa.Connection, bounds: dict[str, datetime]) -> np.ndarray:
+    """track_window_rows.sql's result as one numpy record array (fields as _FIELDS names them)."""
+    return copy_records(conn, query("track_window_rows"), bounds, _FIELDS, "track_window_rows.sql")
+
+
+def _in_connection_order(conn: sa.Connection, bounds: dict[str, datetime], plans: dict[ConnectionKey, sa.Row],
+                         spans: dict[tuple[int, ...], tuple[int, int]]
+                         ) -> Iterator[tuple[ConnectionKey, tuple[int, int]]]:
+    """(connection, its rows' span) for every span: the planned connections in their order, then those
+    without a `flights` row in the window, whose callsigns are looked up."""
+    placed: dict[tuple[int, ...], ConnectionKey] = {}
+    for key, plan in plans.items():
+        wire_key: tuple[int, ...] = (key[0], to_micros(key[2]), plan.callsign_hash)
+        if wire_key in placed:  # two connections the wire cannot tell apart: never seen, but never guessed
+            raise RuntimeError(f"connections {placed[wire_key]} and {key} share cid, logon time and callsign hash")
+        placed[wire_key] = key
+    for wire_key, key in placed.items():
+        if wire_key in spans:
+            yield key, spans[wire_key]
+    unplaced = [wire_key for wire_key in spans if wire_key not in placed]
+    if not unplaced:
+        return
+    found = conn.execute(sa.text(query("track_connections_unplanned")), bounds | {
+        "cids": sorted({cid for cid, _, _ in unplaced}),
+        "logon_times": sorted({from_micros(micros) for _, micros, _ in unplaced})})
+    for row in found:
+        wire_key = (row.cid, to_micros(row.logon_time), row.callsign_hash)
+        if wire_key in spans and wire_key not in placed:
+            placed[wire_key] = (row.cid, row.callsign, row.logon_time)
+            yield placed[wire_key], spans[wire_key]

@@ -8,7 +8,9 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from vatstats_assets.storage.tables import (
+    ATC_CONTACTS,
     CONTROLLER_SUMMARIES,
+    COVERAGE_HOURLY,
     FLIGHT_POSITIONS,
     FLIGHT_SUMMARIES,
     NETWORK_DAILY_STATS,
@@ -211,3 +213,47 @@ def test_healthz_says_ok_when_the_warehouse_answers(api: TestClient) -> None:
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_atc_contacts_are_listed_by_start_and_filtered_by_controller_or_pilot(api: TestClient, engine: sa.Engine) -> None:
+    def contact(pilot: int, atc: str, start: str, minutes: int) -> dict:
+        begin = utc(start)
+        return {"pilot_cid": pilot, "pilot_callsign": f"QFA{pilot}", "pilot_logon_time": utc("2026-01-10 05:00"),
+                "atc_cid": 900 + len(atc), "atc_callsign": atc, "atc_logon_time": utc("2026-01-10 04:00"),
+                "facility": 6, "channel_hz": 124_500_000, "started_at": begin,
+                "ended_at": begin + timedelta(minutes=minutes)}
+
+    add(engine, ATC_CONTACTS, [contact(2, "ML_CTR", "2026-01-10 07:00", 30), contact(1, "BN_CTR", "2026-01-10 06:00", 5),
+                               contact(1, "ML_CTR", "2026-01-11 06:00", 10)])
+
+    day = api.get("/v1/coverage/contacts", params={"start": "2026-01-10"}).json()
+    melbourne = api.get("/v1/coverage/contacts", params={"start": "2026-01-10", "end": "2026-01-11",
+                                                         "controller": "ml_ctr"}).json()
+    pilot = api.get("/v1/coverage/contacts", params={"start": "2026-01-10", "end": "2026-01-11", "pilot_cid": 1}).json()
+    wrong = api.get("/v1/coverage/contacts", params={"start": "2026-01-10", "controller": "ML CTR"})
+
+    assert [(c["pilot_cid"], c["atc_callsign"], c["seconds"]) for c in day["items"]] == [(1, "BN_CTR", 300), (2, "ML_CTR", 1800)]
+    assert [(c["pilot_cid"], c["started_at"]) for c in melbourne["items"]] == [
+        (2, "2026-01-10T07:00:00Z"), (1, "2026-01-11T06:00:00Z")]
+    assert [c["atc_callsign"] for c in pilot["items"]] == ["BN_CTR", "ML_CTR"]
+    assert wrong.status_code == 422 and "The query parameter 'controller' must be" in wrong.json()["detail"]
+
+
+def test_hourly_coverage_is_listed_by_day_hour_and_area_and_filtered_by_area(api: TestClient, engine: sa.Engine) -> None:
+    def hour(h: int, kind: str, area: str, minutes: int, covered: int) -> dict:
+        return {"date": PAST_DAY, "hour": h, "area_kind": kind, "area": area, "aircraft": 2, "aircraft_minutes": minutes,
+                "covered_aircraft_minutes": covered, "uncovered_aircraft_minutes": minutes - covered,
+                "covered_share": covered / minutes, "staffed_minutes": 60, "peak_aircraft": 2}
+
+    add(engine, COVERAGE_HOURLY, [hour(7, "enroute", "all", 100, 25), hour(7, "airport", "YSSY", 80, 40),
+                                  hour(6, "airport", "YSSY", 50, 50)])
+
+    every = api.get("/v1/coverage/hourly", params={"start": "2026-01-10"}).json()
+    sydney = api.get("/v1/coverage/hourly", params={"start": "2026-01-10", "area": "yssy"}).json()
+    enroute = api.get("/v1/coverage/hourly", params={"start": "2026-01-10", "area": "all"}).json()
+    wrong = api.get("/v1/coverage/hourly", params={"start": "2026-01-10", "area": "Sydney!"})
+
+    assert [(c["hour"], c["area"]) for c in every["items"]] == [(6, "YSSY"), (7, "YSSY"), (7, "all")]
+    assert [c["uncovered_aircraft_minutes"] for c in sydney["items"]] == [0, 40]
+    assert [(c["area_kind"], c["covered_share"]) for c in enroute["items"]] == [("enroute", 0.25)]
+    assert wrong.status_code == 422 and "'area' must be an ICAO code" in wrong.json()["detail"]

@@ -25,7 +25,8 @@ ENDPOINTS = [
     "/v1/flights/{cid}/{callsign}/{logon_time}", "/v1/flights/{cid}/{callsign}/{logon_time}/track",
     "/v1/callsigns/{callsign}/flights", "/v1/members/{cid}/flights", "/v1/airports/{airport}/movements",
     "/v1/summaries/movements", "/v1/summaries/airport-hourly", "/v1/summaries/flights",
-    "/v1/summaries/controllers", "/v1/summaries/network", "/v1/summaries/sectors", "/healthz", "/metrics",
+    "/v1/summaries/controllers", "/v1/summaries/network", "/v1/summaries/sectors", "/v1/coverage/contacts",
+    "/v1/coverage/hourly", "/healthz", "/metrics",
 ]
 
 

@@ -3,13 +3,16 @@
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import orjson
 import sqlalchemy as sa
 
 from vatstats_assets.commands.backfill import day_chunks
+from vatstats_assets.sim.simulation import Simulation
 from vatstats_tests.core.tracks import airline_flight, utc
 from vatstats_tests.defs.test_movements_asset import store_connection
+from vatstats_tests.storage.test_rebuild import checksums, ingest_live
 
 
 def test_days_are_split_into_runs_of_at_most_seven() -> None:
@@ -52,3 +55,31 @@ def test_a_week_backfilled_from_the_cli_fills_every_day_and_shows_in_dagsters_pa
     dagster.dispose()
     assert partitions == [str(day) for day in days]  # what the UI's partitions view reads
     assert runs == 1
+
+
+def test_days_rebuilt_from_the_cli_give_back_the_rows_and_a_day_not_held_says_why(
+    engine, database_url, dagster_database, tmp_path
+) -> None:
+    simulation = Simulation(start=datetime(2026, 11, 19, 22, 0, tzinfo=UTC), pilots=20, seed=5, controllers=6)
+    ingest_live(engine, [orjson.dumps(simulation.snapshot(simulation.tick(i))) for i in range(0, 4 * 240, 20)])
+    live = checksums(engine)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VATSTATS_", "DAGSTER_"))}
+    env.update({"VATSTATS_DATABASE_URL": database_url, "VATSTATS_DATA_DIR": str(tmp_path),
+                "VATSTATS_DAGSTER_DATABASE_NAME": dagster_database, "VATSTATS_REGION": "global"})
+
+    def backfill(start: str, end: str, *downstream: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "vatstats_assets.cli", "backfill", *downstream, "ingest_rebuild",
+                               "--start", start, "--end", end, "--quiet"],
+                              env=env, capture_output=True, text=True, timeout=300)
+
+    # Named in any order, the day's movements run after the rebuild they depend on, in the same run.
+    rebuilt = backfill("2026-11-19", "2026-11-20", "traffic_movements")
+    assert rebuilt.returncode == 0, rebuilt.stderr[-3000:]
+    assert "backfilled traffic_movements, ingest_rebuild from 2026-11-19 to 2026-11-20 (2 days, 1 runs)" in rebuilt.stdout
+    assert checksums(engine) == live
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM vatstats.traffic_movements")).scalar() > 0
+    refused = backfill("2026-11-18", "2026-11-18")
+    assert refused.returncode == 2
+    assert "Not rebuilt: no raw snapshots are held for 2026-11-18" in refused.stderr
+    assert checksums(engine) == live

@@ -72,10 +72,12 @@ def test_interrupted_replay_resumes_storing_only_what_is_missing(
 ) -> None:
     archive, first_half = tmp_path / "archive", tmp_path / "first-half"
     write_offline(archive, hours=0.05, pilots=30, seed=3, start=datetime(2026, 11, 20, 23, 55, tzinfo=UTC))
-    files = sorted(archive.glob("*.json.gz"))
+    files = sorted(p for p in archive.glob("*.json.gz") if not p.name.endswith(".transceivers.json.gz"))
     first_half.mkdir()
     for path in files[: len(files) // 2]:
         shutil.copy(path, first_half / path.name)
+        sibling = path.with_name(path.name.replace(".json.gz", ".transceivers.json.gz"))
+        shutil.copy(sibling, first_half / sibling.name)
     assert replay_folder(first_half, database_url) == 0  # the run "stopped" here
     assert replay_folder(archive, database_url) == 0
     summary = capsys.readouterr().out.strip().splitlines()[-1]

@@ -124,3 +124,18 @@ def test_the_definitions_with_sector_files_load_and_automate_the_daily_assets() 
     sensor = next(s for s in WITH_AIRSPACE.sensors or [] if s.name == "vatstats_automation")
     targeted = sensor.asset_selection.resolve(WITH_AIRSPACE.resolve_asset_graph())  # type: ignore[union-attr]
     assert {dg.AssetKey("sector_occupancy"), dg.AssetKey("sector_hourly_load")} <= targeted
+
+
+def test_a_stay_outside_its_connection_fails_the_check_and_is_counted(engine, database_url, sydney_to_melbourne) -> None:
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO vatstats.sector_occupancy VALUES ('ELW', 1, 'GHOST1', '2026-11-20 01:00+00',"
+            " '2026-11-20 01:10+00', '2026-11-20 01:20+00', 'boundary', 'boundary', 'test')"))
+    [stays_check] = [c for c in checks("sector_occupancy")
+                     if any(k.name == "stays_inside_connections" for k in c.check_keys)]
+    # Invoked directly, without a partition: the check looks at every day partitioned so far.
+    context = dg.build_asset_check_context(resources={"warehouse": resources(database_url)["warehouse"]})
+    result = stays_check(context)
+    assert not result.passed
+    assert result.metadata["stays_outside"].value == 1
+    assert result.description.startswith("1 stays outside their connection in [")

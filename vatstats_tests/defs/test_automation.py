@@ -13,8 +13,9 @@ from vatstats_tests.support.definitions import PROJECT as defs
 NOON = datetime(2026, 11, 20, 12, 0, 30, tzinfo=UTC)
 TODAY = "2026-11-20"
 SUMMARIES = dg.AssetSelection.groups("summaries")
+COVERAGE = dg.AssetSelection.groups("coverage")
 EVERYTHING = dg.AssetSelection.all() | dg.AssetSelection.all_asset_checks()
-INGEST_ASSETS = ("raw_feed_snapshot", "flights", "atc_positions", "flight_positions")
+INGEST_ASSETS = ("raw_feed_snapshot", "flights", "atc_positions", "flight_positions", "transceiver_tunings")
 FRESHNESS_CHECK = "raw_feed_snapshot:feed_is_fresh"
 REPOSITORY = defs.get_repository_def()
 
@@ -90,11 +91,13 @@ def test_an_ingest_tick_alone_refreshes_no_summary(evaluator: Evaluator) -> None
     assert evaluator.requested_at(NOON + timedelta(seconds=15)) == {}
 
 
-def test_todays_movements_refresh_the_summaries_that_read_them(evaluator: Evaluator) -> None:
-    evaluator.requested_at(NOON)
+def test_todays_movements_and_contacts_refresh_the_summaries_and_coverage_that_read_them(evaluator: Evaluator) -> None:
+    evaluator.requested_at(NOON, EVERYTHING)
     evaluator.materialised("traffic_movements", TODAY)
-    assert evaluator.requested_at(NOON + timedelta(seconds=15)) == {
+    evaluator.materialised("atc_contacts", TODAY)
+    assert evaluator.requested_at(NOON + timedelta(seconds=15), SUMMARIES | COVERAGE) == {
         "movement_summaries": {TODAY}, "flight_summaries": {TODAY}, "network_daily_stats": {TODAY},
+        "coverage_hourly": {TODAY},
     }
     # Handled: nothing more until the movements change again.
     assert evaluator.requested_at(NOON + timedelta(seconds=30)) == {}
@@ -110,6 +113,7 @@ def test_controller_summaries_refresh_every_twenty_minutes_when_controllers_chan
     evaluator.requested_at(NOON)
     assert evaluator.requested_at(datetime(2026, 11, 20, 12, 20, 5, tzinfo=UTC)) == {}  # nothing new yet
     evaluator.materialised("atc_positions")
+    evaluator.materialised("atc_contacts", TODAY)
     assert evaluator.requested_at(datetime(2026, 11, 20, 12, 20, 20, tzinfo=UTC)) == {
         "controller_summaries": {TODAY},
     }
@@ -132,8 +136,17 @@ def test_todays_movements_and_summaries_are_requested_at_the_twenty_minute_tick_
     requested = evaluator.requested_at(at_12_03 + timedelta(minutes=17, seconds=30), EVERYTHING)
     today_only = {TODAY}
     assert requested == {
-        "traffic_movements": today_only, "controller_summaries": today_only,
-        # In the same evaluation: they follow the movements requested with them.
+        "traffic_movements": today_only, "atc_contacts": today_only, "controller_summaries": today_only,
+        # In the same evaluation: they follow the movements and contacts requested with them.
         "movement_summaries": today_only, "flight_summaries": today_only, "network_daily_stats": today_only,
+        "coverage_hourly": today_only,
         "network_status": {""}, FRESHNESS_CHECK: {""},
     }
+
+
+def test_a_rebuilt_day_requests_nothing_by_itself(evaluator: Evaluator) -> None:
+    """ingest_rebuild is upstream of the daily assets, for one backfill of both; never a trigger."""
+    evaluator.requested_at(NOON, EVERYTHING)
+    evaluator.materialised("ingest_rebuild", TODAY)
+    evaluator.materialised("ingest_rebuild", "2026-11-19")
+    assert evaluator.requested_at(NOON + timedelta(seconds=15), EVERYTHING) == {}

@@ -10,7 +10,7 @@ from vatstats_assets.core.freshness import FRESHNESS_LIMIT
 from vatstats_assets.defs.ingest.assets import ingest_snapshot
 
 PROJECT_DAGSTER_YAML = Path(__file__).resolve().parents[2] / "dagster.yaml"
-INGEST_TABLES = {"raw_feed_snapshot", "flights", "atc_positions", "flight_positions"}
+INGEST_TABLES = {"raw_feed_snapshot", "flights", "atc_positions", "flight_positions", "transceiver_tunings"}
 
 
 def test_every_ingest_table_fails_its_freshness_after_the_checks_limit() -> None:

@@ -1,6 +1,7 @@
 """The ingest multi-asset through Dagster, against a real PostgreSQL and a real local HTTP feed."""
 
 import dagster as dg
+import orjson
 import pytest
 import sqlalchemy as sa
 
@@ -25,7 +26,7 @@ def count(engine: sa.Engine, table: str) -> int:
         return conn.execute(sa.text(f"SELECT count(*) FROM vatstats.{table}")).scalar()
 
 
-def test_a_new_snapshot_materialises_all_four_ingest_assets(engine, database_url, feed_server) -> None:
+def test_a_new_snapshot_materialises_all_five_ingest_assets(engine, database_url, feed_server) -> None:
     feed_server.body = load_fixture_bytes("2024-02-20")
     snapshot = parse_snapshot(feed_server.body)
     result = ingest(database_url, feed_server.status_url)
@@ -34,7 +35,7 @@ def test_a_new_snapshot_materialises_all_four_ingest_assets(engine, database_url
         e.event_specific_data.materialization.asset_key.to_user_string()
         for e in result.get_asset_materialization_events()
     }
-    assert materialized == {"raw_feed_snapshot", "flights", "atc_positions", "flight_positions"}
+    assert materialized == {"raw_feed_snapshot", "flights", "atc_positions", "flight_positions", "transceiver_tunings"}
     assert count(engine, "flights") == len(snapshot.pilots)
     assert count(engine, "atc_positions") == len(snapshot.controllers) + len(snapshot.atis)
 
@@ -82,3 +83,37 @@ def test_a_feed_error_fails_the_run_after_retries_and_writes_nothing(engine, dat
     description = failure.step_failure_data.user_failure_data.description
     assert "could not be ingested" in description and "HTTP 500" in description
     assert count(engine, "feed_snapshots") == 0 and count(engine, "flights") == 0
+
+
+def test_the_transceivers_fetched_with_the_snapshot_are_stored_as_runs_in_its_transaction(
+    engine, database_url, feed_server
+) -> None:
+    feed_server.body = load_fixture_bytes("2024-02-20")
+    snapshot = parse_snapshot(feed_server.body)
+    pilot, controller = snapshot.pilots[0], snapshot.controllers[0]
+    feed_server.transceivers_body = orjson.dumps([
+        {"callsign": pilot.callsign, "transceivers": [{"frequency": 124_500_000, "latDeg": -33.9, "lonDeg": 151.2}]},
+        {"callsign": controller.callsign, "transceivers": [{"frequency": 120_500_000, "latDeg": -33.9, "lonDeg": 151.2}]},
+        {"callsign": "NOT_CONNECTED", "transceivers": []},
+    ])
+    result = ingest(database_url, feed_server.status_url)
+    assert result.success
+    with engine.connect() as conn:
+        tunings = conn.execute(sa.text(
+            "SELECT callsign, is_pilot, frequency_hz FROM vatstats.transceiver_tunings ORDER BY is_pilot")).all()
+        stored = conn.execute(sa.text(
+            "SELECT transceivers_entries, transceivers_skipped, transceivers_missing FROM vatstats.feed_snapshots")).one()
+    assert [tuple(t) for t in tunings] == [(controller.callsign, False, 120_500_000), (pilot.callsign, True, 124_500_000)]
+    assert tuple(stored) == (2, 1, None)
+
+
+def test_a_snapshot_whose_transceivers_feed_fails_is_stored_saying_why(engine, database_url, feed_server) -> None:
+    feed_server.body = load_fixture_bytes("2024-02-20")
+    feed_server.transceivers_body = None  # answered 404
+    result = ingest(database_url, feed_server.status_url)
+    assert result.success
+    assert count(engine, "flights") == 702
+    with engine.connect() as conn:
+        missing = conn.execute(sa.text("SELECT transceivers_missing FROM vatstats.feed_snapshots")).scalar()
+    assert missing == f"the transceivers feed could not be fetched: {feed_server.transceivers_url} answered HTTP 404 Not Found"
+    assert count(engine, "transceiver_tunings") == 0

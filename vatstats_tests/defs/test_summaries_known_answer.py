@@ -96,7 +96,7 @@ def test_the_night_materialises_with_every_check_passing(night: SimulatedNight) 
     assert night.run.success
     assert materialized(night.run) == {asset.key.to_user_string() for asset in DAILY_ASSETS}
     evaluations = check_results(night.run)
-    assert len(evaluations) == 12 and all(e.passed for e in evaluations.values()), [
+    assert len(evaluations) == 14 and all(e.passed for e in evaluations.values()), [
         key for key, e in evaluations.items() if not e.passed
     ]
 

@@ -77,4 +77,6 @@ def test_dagster_dev_in_the_root_runs_the_same_stack(database_url: str, dagster_
         assert set(sensors.values()) == {"RUNNING"}
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        assert process.wait(timeout=60) == 0
+        # A clean exit, however long the daemon's current evaluation takes to finish on a loaded CI machine
+        # (over 60 s twice under the full suite once the coverage assets joined; 44 s with the machine quiet).
+        assert process.wait(timeout=180) == 0

@@ -28,14 +28,16 @@ def test_the_day_keyed_tables_are_exportable_and_the_raw_snapshots_are_not() -> 
     assert set(EXPORT_TABLES) == {
         "flight_positions", "traffic_movements", "movement_summaries", "flight_summaries",
         "controller_summaries", "network_daily_stats", "flights", "atc_positions",
-        "sector_occupancy", "sector_hourly_load",
+        "sector_occupancy", "sector_hourly_load", "transceiver_tunings", "atc_contacts",
+        "coverage_hourly",
     }
     days = {name: t.day_column for name, t in EXPORT_TABLES.items()}
     assert days == {
         "flight_positions": "observed_at", "traffic_movements": "at", "movement_summaries": "date",
         "flight_summaries": "landing_at", "controller_summaries": "date", "network_daily_stats": "date",
         "flights": "last_seen", "atc_positions": "last_seen",
-        "sector_occupancy": "entered_at", "sector_hourly_load": "date",
+        "sector_occupancy": "entered_at", "sector_hourly_load": "date", "transceiver_tunings": "last_seen",
+        "atc_contacts": "started_at", "coverage_hourly": "date",
     }
 
 

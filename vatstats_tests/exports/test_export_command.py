@@ -60,6 +60,7 @@ TOMORROW = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
     (["feed_snapshots", "--start", "2026-11-01", "--end", "2026-11-02"],
      "'feed_snapshots' is not an exportable table; choose from flight_positions, traffic_movements, "
      "movement_summaries, flight_summaries, controller_summaries, network_daily_stats, flights, atc_positions, "
+     "transceiver_tunings, atc_contacts, coverage_hourly, "
      "sector_occupancy, sector_hourly_load (or all)."),
     (["traffic_movements", "--start", "2026-11-03", "--end", "2026-11-02"], "--end 2026-11-02 is before --start 2026-11-03."),
     (["traffic_movements", "--start", "3 November", "--end", "2026-11-02"],

@@ -20,7 +20,8 @@ from vatstats_tests.exports.warehouse_days import add_day, add_positions, rows_o
 
 DAYS = [date(2026, 11, 17), date(2026, 11, 18), date(2026, 11, 19)]
 TYPE_NAMES = {"smallint": "smallint", "integer": "integer", "double": "double precision", "text": "text",
-              "boolean": "boolean", "timestamptz": "timestamp with time zone", "date": "date", "jsonb": "jsonb", "real": "real"}
+              "boolean": "boolean", "timestamptz": "timestamp with time zone", "date": "date", "jsonb": "jsonb", "real": "real",
+              "real[]": "ARRAY"}
 
 
 def test_every_day_keyed_table_but_the_raw_snapshots_is_exported_with_the_warehouses_columns(engine) -> None:

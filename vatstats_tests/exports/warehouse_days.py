@@ -10,8 +10,10 @@ import sqlalchemy as sa
 
 from vatstats_assets.storage.partitions import ensure_partitions
 from vatstats_assets.storage.tables import (
+    ATC_CONTACTS,
     ATC_POSITIONS,
     CONTROLLER_SUMMARIES,
+    COVERAGE_HOURLY,
     FLIGHT_POSITIONS,
     FLIGHT_SUMMARIES,
     FLIGHTS,
@@ -19,6 +21,7 @@ from vatstats_assets.storage.tables import (
     NETWORK_DAILY_STATS,
     SECTOR_HOURLY_LOAD,
     SECTOR_OCCUPANCY,
+    TRANSCEIVER_TUNINGS,
 )
 from vatstats_tests.support.warehouse_rows import add, add_movements, controller, flight, movement
 
@@ -65,17 +68,44 @@ def add_day(engine: sa.Engine, day: date, *, seed: int = 0) -> None:
          "filed_departure": "YSSY", "filed_arrival": "YMML", "departure": "YSSY", "arrival": "YMML",
          "off_block_at": start + timedelta(hours=5, minutes=50), "takeoff_at": start + timedelta(hours=6),
          "on_block_at": None, "airborne_minutes": 85.5, "distance_nm": 382.25, "max_altitude_ft": 37000,
-         "diverted": False},
+         "diverted": False, "atc_covered_seconds": 2400.0, "atc_covered_share": 0.25,
+         "atc_airborne_covered_seconds": 1800.0, "atc_airborne_covered_share": None, "covered_fss_seconds": 0.0,
+         "covered_delivery_seconds": 0.0, "covered_ground_seconds": 600.0, "covered_tower_seconds": 1800.0,
+         "covered_approach_seconds": 0.0, "covered_centre_seconds": None},
     ])
     add(engine, CONTROLLER_SUMMARIES, [
         {"date": day, "callsign": "SY_TWR", "cid": cid + 2, "facility": 4, "rating": 5, "sessions": 1,
-         "minutes_online": 120.0},
+         "minutes_online": 120.0, "aircraft_handled": 1, "peak_aircraft": 1,
+         "peak_aircraft_at": start + timedelta(hours=9, seconds=7, microseconds=500000)},
+    ])
+    add(engine, TRANSCEIVER_TUNINGS, [
+        {"cid": cid, "callsign": f"QFA{seed}", "logon_time": start + timedelta(hours=5), "is_pilot": True,
+         "frequency_hz": 120_500_000, "channel_hz": 120_500_000, "first_seen": start + timedelta(hours=9),
+         "last_seen": start + timedelta(hours=9, minutes=30), "site_latitudes": None, "site_longitudes": None},
+        {"cid": cid + 2, "callsign": "SY_TWR", "logon_time": start + timedelta(hours=9), "is_pilot": False,
+         "frequency_hz": 120_500_000, "channel_hz": 120_500_000, "first_seen": start + timedelta(hours=9),
+         "last_seen": start + timedelta(hours=11), "site_latitudes": "{-33.75,-33.5}",
+         "site_longitudes": "{151.25,151.125}"},
+    ])
+    add(engine, ATC_CONTACTS, [
+        {"pilot_cid": cid, "pilot_callsign": f"QFA{seed}", "pilot_logon_time": start + timedelta(hours=5),
+         "atc_cid": cid + 2, "atc_callsign": "SY_TWR", "atc_logon_time": start + timedelta(hours=9), "facility": 4,
+         "channel_hz": 120_500_000, "started_at": start + timedelta(hours=9, seconds=-7.5),
+         "ended_at": start + timedelta(hours=9, minutes=30, seconds=7.5)},
     ])
     add(engine, NETWORK_DAILY_STATS, [
         {"date": day, "unique_pilots": 2, "unique_controllers": 1, "peak_pilots": 2,
          "peak_pilots_at": start + timedelta(hours=6), "peak_controllers": 1, "peak_controllers_at": None,
          "snapshots_ingested": 5760, "snapshots_missed": 0,
          "busiest_airports": json.dumps([{"airport": "YSSY", "movements": 3}])},
+    ])
+    add(engine, COVERAGE_HOURLY, [
+        {"date": day, "hour": 9, "area_kind": "airport", "area": "YSSY", "aircraft": 2, "aircraft_minutes": 80,
+         "covered_aircraft_minutes": 30, "uncovered_aircraft_minutes": 50, "covered_share": 0.375, "staffed_minutes": 60,
+         "peak_aircraft": 2},
+        {"date": day, "hour": 9, "area_kind": "enroute", "area": "all", "aircraft": 1, "aircraft_minutes": 60,
+         "covered_aircraft_minutes": 0, "uncovered_aircraft_minutes": 60, "covered_share": 0.0, "staffed_minutes": 0,
+         "peak_aircraft": 1},
     ])
     add(engine, SECTOR_OCCUPANCY, [
         {"sector": "SY_APP", "cid": cid, "callsign": f"QFA{seed}", "logon_time": start + timedelta(hours=5),

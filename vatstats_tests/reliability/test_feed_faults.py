@@ -44,7 +44,9 @@ def stored_snapshots(engine: sa.Engine) -> list:
 def assert_ingested(engine: sa.Engine, run: IngestRun, snapshot: dict) -> None:
     """The run stored this snapshot completely: its row, every pilot and every ATC connection."""
     assert run.success, run.messages
-    assert run.materialized == {"raw_feed_snapshot", "flights", "atc_positions", "flight_positions"}
+    assert run.materialized == {
+        "raw_feed_snapshot", "flights", "atc_positions", "flight_positions", "transceiver_tunings",
+    }
     parsed = parse_snapshot(orjson.dumps(snapshot))
     with engine.connect() as conn:
         pilots, controllers, skipped = conn.execute(sa.text(

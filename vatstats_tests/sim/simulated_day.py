@@ -51,7 +51,8 @@ def connection_key(cid: int, callsign: str, logon_time: datetime) -> ConnectionK
 def simulate_day() -> SimulatedDay:
     truth = GroundTruth()
     day: SimulatedDay | None = None
-    for at, snapshot in generate_snapshots(DAY_START, DAY_HOURS, DAY_PILOTS, DAY_SEED, truth=truth):
+    for at, snapshot in generate_snapshots(DAY_START, DAY_HOURS, DAY_PILOTS, DAY_SEED, truth=truth,
+                                           contacts=False):
         if day is None:
             day = SimulatedDay(truth, at, at, snapshot, snapshot)
         day.last_update = at

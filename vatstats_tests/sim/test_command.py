@@ -61,7 +61,8 @@ def test_offline_command_writes_snapshots_and_reports_progress(
     argv = ["--offline", str(tmp_path), "--hours", "0.1", "--pilots", "10", "--seed", "3",
             "--start", "2026-11-20T00:00:00Z"]
     assert main(argv) == 0
-    assert len(list(tmp_path.glob("vatsim-data-2026112*.json.gz"))) == 24
+    assert len(list(tmp_path.glob("vatsim-data-2026112*Z.json.gz"))) == 24
+    assert len(list(tmp_path.glob("vatsim-data-2026112*Z.transceivers.json.gz"))) == 24
     assert (tmp_path / "ground-truth.jsonl").is_file()
     err = capsys.readouterr().err
     assert "offline: 24/24 snapshots" in err and "wrote 24 snapshots" in err

@@ -18,7 +18,7 @@ START = datetime(2026, 11, 20, 23, 50, tzinfo=UTC)
 def _write(directory: Path, hours: float = 0.25, seed: int = 1) -> list[Path]:
     run = write_offline(directory, hours=hours, pilots=20, seed=seed, start=START, progress=None)
     assert run.snapshots == round(hours * 240)
-    return sorted(directory.glob("vatsim-data-*.json.gz"))
+    return sorted(directory.glob("vatsim-data-*Z.json.gz"))  # the data files, not the transceivers beside them
 
 
 def test_offline_writes_one_gzipped_snapshot_per_15_seconds_named_in_time_order(tmp_path: Path) -> None:
@@ -28,6 +28,18 @@ def test_offline_writes_one_gzipped_snapshot_per_15_seconds_named_in_time_order(
     assert stamps == sorted(stamps) and len(set(stamps)) == 60
     assert files[0].name == "vatsim-data-20261120T235000Z.json.gz"
     assert files[-1].name == "vatsim-data-20261121T000445Z.json.gz"  # across midnight
+
+
+def test_offline_writes_the_transceivers_of_each_tick_beside_its_snapshot(tmp_path: Path) -> None:
+    files = _write(tmp_path, hours=0.05)
+    for data_file in files:
+        beside = data_file.with_name(data_file.name.removesuffix(".json.gz") + ".transceivers.json.gz")
+        snapshot = orjson.loads(gzip.decompress(data_file.read_bytes()))
+        transceivers = orjson.loads(gzip.decompress(beside.read_bytes()))
+        connected = snapshot["pilots"] + snapshot["controllers"] + snapshot["atis"]
+        assert sorted(e["callsign"] for e in transceivers) == sorted(c["callsign"] for c in connected)
+    assert files[0].name.removesuffix(".json.gz") + ".transceivers.json.gz" == \
+        "vatsim-data-20261120T235000Z.transceivers.json.gz"
 
 
 def test_offline_writes_the_ground_truth_beside_the_snapshots(tmp_path: Path) -> None:
@@ -40,8 +52,10 @@ def test_offline_writes_the_ground_truth_beside_the_snapshots(tmp_path: Path) ->
 
 
 def test_offline_runs_with_the_same_seed_write_identical_bytes(tmp_path: Path) -> None:
-    first = _write(tmp_path / "a", hours=0.05)
-    second = _write(tmp_path / "b", hours=0.05)
+    _write(tmp_path / "a", hours=0.05)
+    _write(tmp_path / "b", hours=0.05)
+    first, second = (sorted((tmp_path / side).glob("*.json.gz")) for side in ("a", "b"))
+    assert len(first) == 2 * 12  # the transceivers files included
     assert [f.read_bytes() for f in first] == [f.read_bytes() for f in second]
     assert (tmp_path / "a" / TRUTH_FILE_NAME).read_bytes() == (tmp_path / "b" / TRUTH_FILE_NAME).read_bytes()
 

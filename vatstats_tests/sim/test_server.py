@@ -44,6 +44,12 @@ def test_status_json_lists_the_data_url(sim: SimulatorServer) -> None:
     assert sim.data_url == f"http://127.0.0.1:{sim.port}/v3/vatsim-data.json"
 
 
+def test_status_json_lists_the_transceivers_url(sim: SimulatorServer) -> None:
+    status = _get(sim.status_url).json()
+    assert status["data"]["transceivers"] == [sim.transceivers_url]
+    assert sim.transceivers_url == f"http://127.0.0.1:{sim.port}/v3/transceivers-data.json"
+
+
 def test_data_url_serves_gzip_to_clients_that_accept_it(sim: SimulatorServer) -> None:
     response = _get(sim.data_url)
     assert response.headers["content-encoding"] == "gzip"
@@ -152,6 +158,37 @@ def test_missing_optional_fault_drops_the_newer_fields(sim: SimulatorServer) -> 
     assert all(c["text_atis"] is None for c in snapshot["controllers"] + snapshot["atis"])
 
 
+def test_transceivers_down_fails_the_transceivers_url_only(sim: SimulatorServer) -> None:
+    assert _get(sim.transceivers_url + "?fault=transceivers_down").status_code == 503
+    assert _get(sim.data_url + "?fault=transceivers_down").status_code == 200
+    sim.set_fault("transceivers_down")
+    try:
+        assert _get(sim.transceivers_url).status_code == 503
+        assert _get(sim.data_url).json()["pilots"]
+    finally:
+        sim.set_fault(None)
+
+
+def test_transceivers_slow_delays_the_transceivers_url_then_serves_it(sim: SimulatorServer) -> None:
+    slow = _get(sim.transceivers_url + "?fault=transceivers_slow")
+    assert slow.status_code == 200 and slow.elapsed.total_seconds() >= 0.3  # the fixture's slow delay
+    assert _get(sim.data_url + "?fault=transceivers_slow").status_code == 200
+
+
+def test_transceivers_timeout_outlasts_a_client_timeout(sim: SimulatorServer) -> None:
+    with pytest.raises(httpx.TimeoutException):
+        _get(sim.transceivers_url + "?fault=transceivers_timeout", timeout=0.5)
+
+
+def test_data_faults_leave_the_transceivers_url_working(sim: SimulatorServer) -> None:
+    sim.set_fault("http500")
+    try:
+        assert _get(sim.data_url).status_code == 500
+        assert isinstance(_get(sim.transceivers_url).json(), list)
+    finally:
+        sim.set_fault(None)
+
+
 def test_every_fault_mode_has_a_test_here() -> None:
     tests = [name for name in globals() if name.startswith("test_")]
     assert [mode for mode in FAULT_MODES if not any(mode in name for name in tests)] == []
@@ -239,6 +276,19 @@ def test_a_range_past_the_end_is_416_and_several_ranges_are_served_whole(still: 
     several = httpx.get(still.data_url, headers={"Range": "bytes=0-1,5-6", "Accept-Encoding": "identity"})
     assert past.status_code == 416
     assert several.status_code == 200 and several.content == _get(still.data_url, gzip_ok=False).content
+
+
+def test_the_transceivers_url_serves_the_tick_of_the_data_url(still: SimulatorServer) -> None:
+    snapshot = _get(still.data_url).json()
+    transceivers = _get(still.transceivers_url).json()
+    connected = [c["callsign"] for c in snapshot["pilots"] + snapshot["controllers"] + snapshot["atis"]]
+    assert sorted(entry["callsign"] for entry in transceivers) == sorted(connected)
+    positions = {p["callsign"]: (p["latitude"], p["longitude"]) for p in snapshot["pilots"]}
+    for entry in transceivers:
+        if entry["callsign"] in positions:
+            latitude, longitude = positions[entry["callsign"]]
+            assert all(abs(t["latDeg"] - latitude) < 1e-4 and abs(t["lonDeg"] - longitude) < 1e-4
+                       for t in entry["transceivers"])
 
 
 def test_stats_counts_requests_and_body_bytes_by_path_and_status(still: SimulatorServer) -> None:

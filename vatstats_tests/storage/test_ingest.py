@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from vatstats_assets.core.feed import parse_snapshot
 from vatstats_assets.core.region import region
 from vatstats_assets.sim.simulation import generate_snapshots
-from vatstats_assets.storage import bulk
-from vatstats_assets.storage.ingest import INGEST_WRITES, ensure_tick_partitions, prepare_tick, write_tick
+from vatstats_assets.storage.ingest import INGEST_WRITES, WRITERS, ensure_tick_partitions, prepare_tick, write_tick
 from vatstats_assets.storage.migrations import migrate
 from vatstats_tests.fixtures import FEED_FIXTURE_DATES, load_fixture_bytes
 
@@ -129,7 +128,7 @@ def test_flight_updates_settle_to_heap_only_within_ten_ticks(own_database: sa.En
     with engine.begin() as conn:  # this connection's own counters, before and after the tick's writes
         updated_before, heap_only_before = conn.execute(statistics).one()
         for asset_name, (mode, spec) in INGEST_WRITES.items():
-            getattr(bulk, mode)(conn, spec, tick.tables[asset_name])
+            WRITERS[mode](conn, spec, tick.tables[asset_name])
         updated_after, heap_only_after = conn.execute(statistics).one()
     updated, heap_only = updated_after - updated_before, heap_only_after - heap_only_before
     assert updated > 250

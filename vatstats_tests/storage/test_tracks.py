@@ -141,3 +141,28 @@ def test_warehouse_tracks_give_rows_identical_to_the_per_point_loader(
                 new.connections, old.connections, day_start, day_end, new.flight_rules)  # type: ignore[arg-type]
             assert movements == old_movements
             assert flights == old_flights
+
+
+def test_positions_without_a_flights_row_are_loaded_under_their_own_callsign(engine: sa.Engine) -> None:
+    at = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    positions = [{"cid": 1234, "callsign": callsign, "logon_time": at, "observed_at": at + timedelta(seconds=15 * i),
+                  "latitude": -33.9 + i / 100, "longitude": 151.2, "altitude_ft": 1000 * i, "groundspeed_kt": 200,
+                  "heading_deg": 0}
+                 for callsign in ("QFA1", "QFA2") for i in range(3)]  # one cid and logon time, two callsigns
+    with engine.begin() as conn:
+        ensure_partitions(conn, at.date(), at.date())
+        bulk.append(conn, FLIGHT_POSITIONS, pd.DataFrame(positions, dtype=object))
+    with engine.connect() as conn:
+        window = load_tracks(conn, at, at + timedelta(hours=1))
+    assert window.points == 6
+    assert [(c.callsign, c.aircraft_type, [p.altitude_ft for p in c.points]) for c in window.connections] == [
+        ("QFA1", None, [0, 1000, 2000]), ("QFA2", None, [0, 1000, 2000])]
+
+
+def test_a_window_without_positions_loads_no_connections(engine: sa.Engine) -> None:
+    at = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    with engine.begin() as conn:
+        ensure_partitions(conn, at.date(), at.date())
+    with engine.connect() as conn:
+        window = load_tracks(conn, at, at + timedelta(hours=1))
+    assert (window.points, window.connections) == (0, [])

@@ -8,12 +8,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FixtureFeedServer:
-    """Serves /status.json (pointing at /v3/vatsim-data.json) and the current body or error."""
+    """Serves /status.json (pointing at /v3/vatsim-data.json and /v3/transceivers-data.json), the
+    current body or error, and the transceivers body (404 while it is None)."""
 
     def __init__(self) -> None:
         self.body: bytes = b""
         self.status: int = 200
         self.requests = 0
+        self.transceivers_body: bytes | None = None
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -22,8 +24,13 @@ class FixtureFeedServer:
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 if self.path.startswith("/status.json"):
-                    payload = json.dumps({"data": {"v3": [server.data_url]}}).encode()
+                    payload = json.dumps({"data": {"v3": [server.data_url],
+                                                   "transceivers": [server.transceivers_url]}}).encode()
                     self._send(200, payload)
+                    return
+                if self.path.startswith("/v3/transceivers-data.json"):
+                    body = server.transceivers_body
+                    self._send(404, b"") if body is None else self._send(200, body)
                     return
                 server.requests += 1
                 self._send(server.status, server.body)
@@ -46,6 +53,10 @@ class FixtureFeedServer:
     @property
     def status_url(self) -> str:
         return f"{self.base_url}/status.json"
+
+    @property
+    def transceivers_url(self) -> str:
+        return f"{self.base_url}/v3/transceivers-data.json"
 
     @property
     def data_url(self) -> str:

@@ -11,7 +11,7 @@ import pandas as pd
 from vatstats_assets.core.airspace import Airspace, AirspaceError, files_digest, load_airspace
 from vatstats_assets.core.sector_load import SectorHour, sector_hours
 from vatstats_assets.core.sector_occupancy import SectorIndex, Stay, sector_stays, track_arrays
-from vatstats_assets.defs.conventions import OWNERS, REFRESH_TODAY
+from vatstats_assets.defs.conventions import INGEST_REBUILD, OWNERS, REFRESH_TODAY
 from vatstats_assets.defs.daily_assets import daily_table_asset, each_day
 from vatstats_assets.defs.io_manager import write_metadata
 from vatstats_assets.defs.resources import WarehouseResource
@@ -113,7 +113,7 @@ def _airspace_or_fail(warehouse: WarehouseResource) -> Airspace:
 
 
 @daily_table_asset(
-    SECTOR_OCCUPANCY, group=SECTORS_GROUP, deps=["flight_positions", "flights", *AIRSPACE_KEYS],
+    SECTOR_OCCUPANCY, group=SECTORS_GROUP, deps=["flight_positions", "flights", INGEST_REBUILD, *AIRSPACE_KEYS],
     automation_condition=REFRESH_TODAY_WITH_AIRSPACE, tags={"vatstats/layer": "derived"},
 )
 def sector_occupancy(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:
@@ -161,7 +161,7 @@ def busiest_sectors_markdown(frame: pd.DataFrame, limit: int = BUSIEST_SHOWN) ->
 
 
 @daily_table_asset(
-    SECTOR_HOURLY_LOAD, group=SECTORS_GROUP, deps=["sector_occupancy", "atc_positions", *AIRSPACE_KEYS],
+    SECTOR_HOURLY_LOAD, group=SECTORS_GROUP, deps=["sector_occupancy", "atc_positions", INGEST_REBUILD, *AIRSPACE_KEYS],
     automation_condition=FOLLOW_OCCUPANCY, tags={"vatstats/layer": "summary"},
 )
 def sector_hourly_load(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:

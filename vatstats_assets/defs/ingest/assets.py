@@ -1,4 +1,4 @@
-"""The ingest multi-asset: one feed snapshot -> raw snapshot, flights, ATC positions, track history."""
+"""The ingest multi-asset: one feed snapshot -> raw snapshot, flights, ATC positions, track history, tuning runs."""
 
 
 import time
@@ -43,6 +43,8 @@ _DESCRIPTIONS = {
     "flight plan, first and last seen, maximum altitude.",
     "flight_positions": "The track history, partitioned by day: one row per connection per "
     "snapshot in which it moved (parked aircraft are not repeated: rows_unchanged counts them).",
+    "transceiver_tunings": "Runs of unchanged radio tuning per pilot or controller connection, from the "
+    "transceivers feed fetched with the snapshot: a run is extended while it is seen again, not repeated.",
 }
 
 
@@ -108,7 +110,7 @@ def _ingest(context: dg.AssetExecutionContext, config: IngestConfig, feed: FeedR
     started = time.perf_counter()
     try:
         with feed.client() as client:
-            fetched = client.fetch(data_url=config.data_url)
+            fetched, transceivers = client.fetch_with_transceivers(data_url=config.data_url)
         snapshot, compressed = parse_and_compress(fetched.body, store_names=warehouse.store_names)
     except FeedRateLimited as error:
         # The server said when to ask again: retrying sooner would ignore it. Not retried; the
@@ -148,10 +150,12 @@ def _ingest(context: dg.AssetExecutionContext, config: IngestConfig, feed: FeedR
         raise dg.Failure(description=str(error), allow_retries=False) from error
     tick = prepare_tick(
         snapshot, fetched.body, source=fetched.url, fetched_at=fetched.fetched_at,
-        region=region, store_names=warehouse.store_names, compressed=compressed,
+        region=region, store_names=warehouse.store_names, compressed=compressed, transceivers=transceivers,
     )
     if tick.rejected:
         context.log.warning(f"Records left out of this snapshot: {tick.rejected}")
+    if tick.transceivers_missing:
+        context.log.warning(f"Stored without its transceivers: {tick.transceivers_missing}")
     age_s = (datetime.now(UTC) - snapshot.update_timestamp).total_seconds()
     common: dict[str, Any] = {
         "update_timestamp": snapshot.update_timestamp.isoformat(),
@@ -166,6 +170,11 @@ def _ingest(context: dg.AssetExecutionContext, config: IngestConfig, feed: FeedR
             "skipped_records": sum(tick.rejected.values()),
         },
         "flight_positions": {"positions_seen": len(tick.tables["flight_positions"])},
+        "transceiver_tunings": {
+            "tunings_seen": len(tick.tables["transceiver_tunings"]),
+            "transceivers_missing": tick.transceivers_missing or "",
+            "transceivers_skipped": sum(tick.transceivers_skipped.values()),
+        },
     }
     for name in INGEST_WRITES:  # in writing order: track positions after the flights they are taken from
         yield dg.Output(tick.tables[name], output_name=name, metadata={**common, **extra.get(name, {})})

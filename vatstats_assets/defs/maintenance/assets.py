@@ -8,6 +8,7 @@ import dagster as dg
 from vatstats_assets.defs.conventions import OWNERS
 from vatstats_assets.defs.resources import RetentionResource, WarehouseResource
 from vatstats_assets.storage.partitions import day_partitioned_tables, drop_partitions_before, ensure_partitions
+from vatstats_assets.storage.rebuild import oldest_raw_day_needed
 from vatstats_assets.storage.tables import FEED_SNAPSHOTS, FLIGHT_POSITIONS
 
 MAINTENANCE_GROUP = "maintenance"
@@ -47,8 +48,14 @@ def warehouse_retention(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, retention: RetentionResource
 ) -> dg.MaterializeResult:
     today = datetime.now(UTC).date()
+    raw_cutoff = today - timedelta(days=retention.raw_days)
     with warehouse.engine.begin() as conn:
-        raw = drop_partitions_before(conn, FEED_SNAPSHOTS.name, today - timedelta(days=retention.raw_days))
+        # Raw days a rebuild from them is reading (or will resume reading) wait for it to finish.
+        needed = oldest_raw_day_needed(conn)
+        if needed is not None and needed < raw_cutoff:
+            context.log.info(f"Raw snapshots from {needed} on are kept while the rebuild from them is under way")
+            raw_cutoff = needed
+        raw = drop_partitions_before(conn, FEED_SNAPSHOTS.name, raw_cutoff)
         tracks = drop_partitions_before(conn, FLIGHT_POSITIONS.name, today - timedelta(days=retention.track_days))
     context.log.info(f"Dropped {len(raw)} raw and {len(tracks)} track partitions")
     return dg.MaterializeResult(metadata={

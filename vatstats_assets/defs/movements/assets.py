@@ -9,7 +9,7 @@ import pandas as pd
 
 from vatstats_assets.core.airports import AirportIndex
 from vatstats_assets.core.movements import detect_movements
-from vatstats_assets.defs.conventions import REFRESH_TODAY
+from vatstats_assets.defs.conventions import INGEST_REBUILD, REFRESH_TODAY
 from vatstats_assets.defs.daily_assets import daily_table_asset, each_day
 from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_assets.storage.partitions import ensure_partitions
@@ -33,7 +33,7 @@ def movement_rows(movements) -> pd.DataFrame:
 
 
 @daily_table_asset(
-    TRAFFIC_MOVEMENTS, group=MOVEMENTS_GROUP, deps=["flight_positions", "flights"],
+    TRAFFIC_MOVEMENTS, group=MOVEMENTS_GROUP, deps=["flight_positions", "flights", INGEST_REBUILD],
     automation_condition=REFRESH_TODAY, tags={"vatstats/layer": "derived"},
 )
 def traffic_movements(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:

@@ -4,18 +4,27 @@
 import json
 import time
 from collections.abc import Iterable
+from datetime import datetime
 
 import dagster as dg
 import pandas as pd
 
 from vatstats_assets.core.airports import AirportIndex
+from vatstats_assets.core.flight_coverage import PilotKey, controller_load, flight_coverage
 from vatstats_assets.core.flights import CompletedFlight, completed_flights
 from vatstats_assets.core.movement_rules import DEFAULT_RULES
 from vatstats_assets.core.sessions import ControllerDay, controller_days
-from vatstats_assets.defs.conventions import REFRESH_TODAY
+from vatstats_assets.defs.conventions import INGEST_REBUILD, REFRESH_TODAY
 from vatstats_assets.defs.daily_assets import daily_table_asset, each_day
 from vatstats_assets.defs.resources import WarehouseResource
-from vatstats_assets.storage.summaries import controller_connections, movement_summary_rows, network_day_row
+from vatstats_assets.storage.summaries import (
+    ConnectionContacts,
+    controller_connections,
+    controller_contacts,
+    flight_contacts,
+    movement_summary_rows,
+    network_day_row,
+)
 from vatstats_assets.storage.tables import (
     CONTROLLER_SUMMARIES,
     FLIGHT_SUMMARIES,
@@ -43,12 +52,42 @@ def _frame(rows: Iterable[tuple], spec: TableSpec) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=list(spec.columns), dtype=object)
 
 
-def flight_summary_rows(flights: Iterable[CompletedFlight]) -> list[tuple]:
-    return [tuple(getattr(flight, column) for column in FLIGHT_SUMMARIES.columns) for flight in flights]
+def flight_summary_rows(flights: Iterable[CompletedFlight], contacts: dict[PilotKey, ConnectionContacts]
+                        ) -> list[tuple]:
+    """FLIGHT_SUMMARIES rows: each flight's own columns, then its coverage from its connection's contacts."""
+    rows = []
+    for flight in flights:
+        key = (flight.cid, flight.callsign, flight.logon_time)
+        found = contacts.get(key)
+        last_seen = max(found.last_seen, flight.landing_at) if found else flight.landing_at
+        airborne = (flight.takeoff_at, flight.landing_at) if flight.takeoff_at is not None else None
+        coverage = flight_coverage(found.contacts if found else [], (flight.logon_time, last_seen), airborne)
+        rows.append(tuple(getattr(flight, c) if hasattr(flight, c) else getattr(coverage, c)
+                          for c in FLIGHT_SUMMARIES.columns))
+    return rows
 
 
-def controller_summary_rows(days: Iterable[ControllerDay]) -> list[tuple]:
-    return [tuple(getattr(day, column) for column in CONTROLLER_SUMMARIES.columns) for day in days]
+def controller_summary_rows(days: Iterable[ControllerDay],
+                            contacts: dict[tuple[str, int], list[tuple[PilotKey, datetime, datetime]]]) -> list[tuple]:
+    """CONTROLLER_SUMMARIES rows: each controller day, then the aircraft it had contact with."""
+    rows = []
+    for day in days:
+        load = controller_load(contacts.get((day.callsign, day.cid), []))
+        rows.append(tuple(getattr(day, c) if hasattr(day, c) else getattr(load, c)
+                          for c in CONTROLLER_SUMMARIES.columns))
+    return rows
+
+
+def flight_coverage_metadata(frame: pd.DataFrame) -> dict[str, float]:
+    """What the UI plots of a day's flights' coverage: the share of IFR flights with any ATC contact,
+    and the mean covered share of airborne time."""
+    ifr = frame[frame["flight_rules"] == "I"]
+    shares = frame["atc_airborne_covered_share"].dropna().astype(float)
+    return {
+        "ifr_flights_with_atc_share": round(float((ifr["atc_covered_seconds"].astype(float) > 0).mean()), 4)
+        if not ifr.empty else 0.0,
+        "mean_airborne_covered_share": round(float(shares.mean()), 4) if not shares.empty else 0.0,
+    }
 
 
 def busiest_airports_markdown(frame: pd.DataFrame, limit: int = BUSIEST_SHOWN) -> str:
@@ -89,7 +128,8 @@ def movement_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseRe
 
 
 @daily_table_asset(
-    FLIGHT_SUMMARIES, group=SUMMARIES_GROUP, deps=["traffic_movements", "flight_positions", "flights"],
+    FLIGHT_SUMMARIES, group=SUMMARIES_GROUP,
+    deps=["traffic_movements", "atc_contacts", "flight_positions", "flights", INGEST_REBUILD],
     automation_condition=FOLLOW_MOVEMENTS, tags=SUMMARY_TAGS,
 )
 def flight_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:
@@ -108,13 +148,16 @@ def flight_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         points += tracks.points
         flights = completed_flights(tracks.connections, airports, window_start=day_start, window_end=day_end,
                                     flight_rules=tracks.flight_rules)
-        rows += flight_summary_rows(flights)
+        with warehouse.engine.connect() as conn:
+            contacts = flight_contacts(conn, sorted({(f.cid, f.callsign, f.logon_time) for f in flights}))
+        rows += flight_summary_rows(flights, contacts)
     frame = _frame(rows, FLIGHT_SUMMARIES)
     context.add_output_metadata({
         "flights_completed": len(frame),
         "diverted": int(frame["diverted"].sum()) if not frame.empty else 0,
         "connected_airborne": int(frame["departure"].isna().sum()),
         "distance_nm": round(float(frame["distance_nm"].sum()), 1) if not frame.empty else 0.0,
+        **flight_coverage_metadata(frame),
         "position_rows_read": points,
         "duration_s": round(time.perf_counter() - started, 2),
     })
@@ -122,7 +165,7 @@ def flight_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 
 
 @daily_table_asset(
-    CONTROLLER_SUMMARIES, group=SUMMARIES_GROUP, deps=["atc_positions"],
+    CONTROLLER_SUMMARIES, group=SUMMARIES_GROUP, deps=["atc_positions", "atc_contacts", INGEST_REBUILD],
     automation_condition=REFRESH_TODAY, tags=SUMMARY_TAGS,
 )
 def controller_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:
@@ -134,12 +177,15 @@ def controller_summaries(context: dg.AssetExecutionContext, warehouse: Warehouse
     for day_start, day_end in each_day(window.start, window.end):
         with warehouse.engine.connect() as conn:
             connections = controller_connections(conn, day_start, day_end)
-        rows += controller_summary_rows(controller_days(connections, day=day_start.date()))
+            contacts = controller_contacts(conn, day_start, day_end)
+        rows += controller_summary_rows(controller_days(connections, day=day_start.date()), contacts)
     frame = _frame(rows, CONTROLLER_SUMMARIES)
     context.add_output_metadata({
         "controllers": len(frame),
         "sessions": int(frame["sessions"].sum()) if not frame.empty else 0,
         "controller_hours": round(float(frame["minutes_online"].sum()) / 60, 1) if not frame.empty else 0.0,
+        "aircraft_handled": int(frame["aircraft_handled"].sum()) if not frame.empty else 0,
+        "busiest_peak_aircraft": int(frame["peak_aircraft"].max()) if not frame.empty else 0,
         "duration_s": round(time.perf_counter() - started, 2),
     })
     return frame
@@ -156,7 +202,7 @@ def network_days_markdown(frame: pd.DataFrame) -> str:
 
 
 @daily_table_asset(
-    NETWORK_DAILY_STATS, group=SUMMARIES_GROUP, deps=["traffic_movements", "raw_feed_snapshot", "flights", "atc_positions"],
+    NETWORK_DAILY_STATS, group=SUMMARIES_GROUP, deps=["traffic_movements", "raw_feed_snapshot", "flights", "atc_positions", INGEST_REBUILD],
     automation_condition=FOLLOW_MOVEMENTS, tags=SUMMARY_TAGS,
 )
 def network_daily_stats(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> pd.DataFrame:

@@ -10,9 +10,9 @@ daily_statistics_job = dg.define_asset_job(
     name="daily_statistics_job",
     # The daily assets only (the unpartitioned network_status asset lives in group "status").
     # Daily partitioned: Dagster takes the partitioning from these assets.
-    selection=dg.AssetSelection.groups("movements", "summaries"),
+    selection=dg.AssetSelection.groups("movements", "summaries", "coverage"),
     executor_def=dg.in_process_executor,
-    description="Movements, then the summaries that read them, for one UTC day.",
+    description="Movements, ATC contacts and coverage, then the summaries that read them, for one UTC day.",
 )
 
 

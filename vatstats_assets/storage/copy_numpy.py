@@ -1,0 +1,61 @@
+"""Read a query's result by binary COPY straight into one numpy record array.
+
+For results of millions of rows of fixed-width columns (integers, floats, timestamps as int8 micros):
+no Python object per value, no tz-aware datetime per row. Text columns cannot be fixed-width; a query
+sends e.g. hashtext(callsign) instead and maps it back from a small second query.
+Format: https://www.postgresql.org/docs/current/sql-copy.html (Binary Format): an 11-byte signature,
+flags, a header-extension length; per row a field count and, per field, its byte length and its
+big-endian value; a -1 field count ends the data.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+import numpy as np
+import sqlalchemy as sa
+
+from vatstats_assets.storage.gc_pause import collector_paused
+
+_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+_TRAILER = 2
+
+Fields = Sequence[tuple[str, str]]  # (name, numpy type on the wire: ">i4", ">i8", ">f8", ...), in column order
+
+
+def row_dtype(fields: Fields) -> np.dtype:
+    """One binary COPY row of these fixed-width columns: the field count, then length and value each."""
+    return np.dtype([("fields", ">i2")] + [
+        item for name, wire in fields for item in ((f"{name}_length", ">i4"), (name, wire))
+    ])
+
+
+def copy_records(conn: sa.Connection, select: str, params: Mapping[str, datetime | int | float],
+                 fields: Fields, what: str) -> np.ndarray:
+    """`select`'s rows as one numpy record array with `fields` (a view of the COPY buffer).
+
+    `select` uses :name parameters; COPY takes no bound parameters, so psycopg2 quotes them into the
+    statement. `what` names the query in errors. Every column must be NOT NULL and fixed-width.
+    """
+    statement_text = re.sub(r":(\w+)\b", r"%(\1)s", select.strip())
+    buffer = io.BytesIO()
+    with collector_paused(), conn.connection.cursor() as cursor:  # type: ignore[attr-defined]
+        statement = cursor.mogrify(statement_text, dict(params)).decode()
+        cursor.copy_expert(f"COPY ({statement}) TO STDOUT (FORMAT binary)", buffer)
+    data = buffer.getbuffer()
+    if bytes(data[:len(_SIGNATURE)]) != _SIGNATURE:
+        raise RuntimeError(f"{what}: not a binary COPY result")
+    start = len(_SIGNATURE) + 8 + int.from_bytes(data[len(_SIGNATURE) + 4:len(_SIGNATURE) + 8], "big", signed=True)
+    row = row_dtype(fields)
+    body = len(data) - start - _TRAILER
+    if body % row.itemsize:
+        raise RuntimeError(f"{what}: rows of another width than its fixed-width columns")
+    rows = np.frombuffer(data, dtype=row, count=body // row.itemsize, offset=start)
+    widths_ok = (rows["fields"] == len(fields)).all() and all(
+        (rows[f"{name}_length"] == np.dtype(wire).itemsize).all() for name, wire in fields)
+    if not widths_ok:
+        raise RuntimeError(f"{what}: a NULL or a value of another type")
+    return rows
