@@ -1,6 +1,7 @@
 """The freshness alert: the feed going stale is announced once, and its recovery once, to a local
 webhook receiver, judged from a real warehouse."""
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -54,7 +55,10 @@ def test_a_stale_feed_is_announced_once_and_its_recovery_once(engine, database_u
         newest_snapshot_aged(engine, age)
         sensor.tick()
     stale, fresh = receiver.texts
-    assert "The VATSIM feed is stale" in stale and "600 s old (limit 60 s)" in stale
+    assert "The VATSIM feed is stale" in stale
+    # The age is measured when the sensor ticks; under CI load that is a second or two later.
+    age = re.search(r"snapshot is (\d+) s old \(limit 60 s\)", stale)
+    assert age and 600 <= int(age.group(1)) < 630
     assert "http://127.0.0.1:3000/assets/raw_feed_snapshot?view=checks" in stale
     assert "fresh again" in fresh and "stale since" in fresh
 
