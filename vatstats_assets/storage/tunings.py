@@ -25,7 +25,7 @@ _STAGE = "stage_transceiver_tunings"
 _STAGE_COLUMNS = TuningRow._fields
 
 
-def _array(values: tuple[float, ...] | None) -> str | None:
+def array_literal(values: tuple[float, ...] | None) -> str | None:
     # COPY text reads a PostgreSQL array literal; repr keeps every digit of the float.
     return None if values is None else "{" + ",".join(map(repr, values)) + "}"
 
@@ -34,7 +34,7 @@ def _stage_rows(rows: Sequence[TuningRow]) -> list[tuple]:
     # TuningRow is the stage's columns in order: a pilot's row (no sites) goes as it is.
     return [
         row if row.site_latitudes is None
-        else (*row[:4], _array(row.site_latitudes), _array(row.site_longitudes))
+        else (*row[:4], array_literal(row.site_latitudes), array_literal(row.site_longitudes))
         for row in rows
     ]
 
