@@ -1,9 +1,11 @@
--- The batch's flights rows (one a connection, in stage_flights) take moved_at from the batch: its
--- last position that moved or, when none did, the stored row's moved_at (it stood still throughout).
+-- The batch's flights rows (one a connection, in stage_flights, sent with moved_at at the floor
+-- storage/tick_batch.py sets) take the batch's last position that moved; BATCH_FLIGHTS' merge keeps
+-- the stored moved_at for a connection that stood still throughout (GREATEST with the floor).
 UPDATE stage_flights AS s
-SET moved_at = coalesce(
-    (SELECT max(m.observed_at) FROM stage_batch_moved AS m
-      WHERE m.cid = s.cid AND m.callsign = s.callsign AND m.logon_time = s.logon_time),
-    (SELECT f.moved_at FROM vatstats.flights AS f
-      WHERE f.cid = s.cid AND f.callsign = s.callsign AND f.logon_time = s.logon_time),
-    s.moved_at)
+SET moved_at = m.last_moved
+FROM (
+    SELECT cid, callsign, logon_time, max(observed_at) AS last_moved
+    FROM stage_batch_moved
+    GROUP BY cid, callsign, logon_time
+) AS m
+WHERE m.cid = s.cid AND m.callsign = s.callsign AND m.logon_time = s.logon_time

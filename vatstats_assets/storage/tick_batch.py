@@ -16,6 +16,7 @@ when it does not hold (the caller writes those one at a time).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -27,11 +28,15 @@ from vatstats_assets.storage.sql_files import query
 from vatstats_assets.storage.tables import ATC_POSITIONS, FEED_SNAPSHOTS, FLIGHT_POSITIONS, FLIGHTS, TableSpec
 from vatstats_assets.storage.tunings import array_literal
 
-# The flights merge with moved_at taken as staged: the batch works it out (batch_flights_moved_at.sql).
+# The flights merge with moved_at as the batch works it out (batch_flights_moved_at.sql): the
+# staged last move, or the stored one when the staged value is still MOVED_AT_FLOOR (no move in the
+# batch; the batch is newer than anything stored, so a move in it is always the greater).
 BATCH_FLIGHTS = TableSpec(
     name=FLIGHTS.name, columns=FLIGHTS.columns, key=FLIGHTS.key,
-    merge={**FLIGHTS.merge, "moved_at": "EXCLUDED.moved_at"}, window_column=FLIGHTS.window_column,
+    merge={**FLIGHTS.merge, "moved_at": "GREATEST(t.moved_at, EXCLUDED.moved_at)"},
+    window_column=FLIGHTS.window_column,
 )
+MOVED_AT_FLOOR = datetime(1, 1, 1, tzinfo=UTC)
 _TRANSCEIVERS_ENTRIES = FEED_SNAPSHOTS.columns.index("transceivers_entries")
 _POSITION_COLUMNS = FLIGHT_POSITIONS.columns
 
@@ -76,7 +81,8 @@ def _write_flights_and_track(conn: sa.Connection, ticks: Sequence[PreparedTick])
     conn.execute(sa.text(query("batch_judge_positions")), {"parked_altitude_jitter_ft": PARKED_ALTITUDE_JITTER_FT})
     conn.exec_driver_sql(query("batch_append_positions"))
     stage = bulk.stage_table(conn, FLIGHTS)
-    bulk.copy_rows(conn, stage, FLIGHTS.columns, last_flights(flights))  # type: ignore[arg-type]
+    bulk.copy_rows(conn, stage, FLIGHTS.columns,
+                   [row._replace(moved_at=MOVED_AT_FLOOR) for row in last_flights(flights)])  # type: ignore[arg-type]
     conn.exec_driver_sql(query("batch_flights_moved_at"))
     conn.exec_driver_sql(bulk.upsert_sql(BATCH_FLIGHTS, stage))
 
