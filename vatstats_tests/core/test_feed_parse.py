@@ -391,3 +391,24 @@ def test_a_complete_general_without_a_usable_timestamp_is_a_format_error_as_for_
     document["general"]["update_timestamp"] = "yesterday"
     with pytest.raises(FeedFormatError, match="not a timestamp"):
         update_timestamp_from_prefix(body(document)[:200])
+
+
+def plan_of(**fields: Any) -> Any:
+    record = pilot_record()
+    record["flight_plan"].update(fields)
+    return parse_snapshot(body(feed(pilots=[record]))).pilots[0].flight_plan
+
+
+def test_a_plan_seen_again_is_the_same_plan_and_one_changed_field_gives_a_new_one():
+    assert plan_of() == plan_of() and plan_of() is plan_of()  # built once, from the memo
+    assert plan_of(route="WOL H65 RAZZI").route == "WOL H65 RAZZI"
+    assert plan_of().route == "WOL H65 RAZZI Q29 LIZZI"
+
+
+def test_the_plan_memo_tells_values_apart_that_python_calls_equal():
+    # 1, 1.0 and True are one dictionary key; as a revision they are 1, 1 and not a number.
+    assert [plan_of(revision_id=v).revision_id for v in (1, True, 1.0, True)] == [1, None, 1, None]
+
+
+def test_a_plan_holding_a_list_is_built_without_the_memo():
+    assert plan_of(route=["WOL", "H65"]).route is None
