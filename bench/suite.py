@@ -69,6 +69,7 @@ def _module_options(module: str, options: argparse.Namespace) -> dict[str, Any]:
         "export": {"rows": 5_000},
         "api": {"days": 0.05, "pilots": 10, "burst": 250, "clients": 5, "time_limit_s": 10},
         "rebuild": {"ticks": 6, "pilots": 30},
+        "replay": {"hours": 0.05, "pilots": 30},
     }.get(name, {})
 
 
@@ -125,6 +126,8 @@ BENCHMARKS: dict[str, Benchmark] = {
                   _sectors_figures),
         Benchmark("backfill", "movements (and summaries) backfilled over simulated days",
                   _module_runner("bench.backfill_bench")),
+        Benchmark("replay", "vatstats replay of an archive hour: batches and worker processes vs a snapshot a transaction",
+                  _module_runner("bench.replay_bench")),
         Benchmark("rebuild", "rebuilding a day slice from feed_snapshots vs vatstats replay of the same snapshots",
                   _module_runner("bench.rebuild_bench")),
         Benchmark("export", "a day of tracks to Parquet: rows/s and peak memory vs pandas.read_sql",

@@ -4,10 +4,13 @@ at a time where it fills a gap behind stored snapshots, as live ingestion would.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
+from vatstats_assets.commands.replay_prepare import Prepared, Refused, prepare_file
 from vatstats_assets.commands.snapshot_files import SavedSnapshot
 from vatstats_assets.storage.ingest import (
     TICK_PARTITIONED_TABLES,
@@ -28,9 +31,10 @@ BATCH_SNAPSHOTS = 40
 class ArchiveWriter:
     """Each batch is one transaction: an interrupted replay loses at most one."""
 
-    def __init__(self, engine: sa.Engine, batch_size: int) -> None:
-        self.engine, self.batch_size = engine, batch_size
-        self.batch: list[PreparedTick] = []
+    def __init__(self, engine: sa.Engine, batch_size: int,
+                 prepare_again: Callable[[Path], PreparedTick | Refused] = prepare_file) -> None:
+        self.engine, self.batch_size, self.prepare_again = engine, batch_size, prepare_again
+        self.batch: list[Prepared] = []
         self.written = self.skipped = self.already = 0
 
     def start_day(self, day: date, saved: list[SavedSnapshot]) -> list[SavedSnapshot]:
@@ -51,31 +55,38 @@ class ArchiveWriter:
         self.skipped += len(saved) - len(todo)
         return todo
 
-    def add(self, tick: PreparedTick) -> None:
-        if self.batch and (tick.update_timestamp <= self.batch[-1].update_timestamp
-                           or tick.update_timestamp.date() != self.batch[0].update_timestamp.date()):
+    def add(self, prepared: Prepared) -> None:
+        at = prepared.tick.update_timestamp
+        if self.batch and (at <= self.batch[-1].tick.update_timestamp
+                           or at.date() != self.batch[0].tick.update_timestamp.date()):
             self.flush()
-        self.batch.append(tick)
+        self.batch.append(prepared)
         if len(self.batch) >= self.batch_size:
             self.flush()
 
     def flush(self) -> None:
         if not self.batch:
             return
-        ensure_tick_partitions(self.engine, self.batch[0].update_timestamp.date())
+        ensure_tick_partitions(self.engine, self.batch[0].tick.update_timestamp.date())
         with self.engine.begin() as conn:
             # A replay is resumable: commits need not wait for the disk (a crash loses the last
-            # batches, which the next run writes again), about 5 ms a transaction.
+            # batches, which the next run writes again).
             conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
-            written = write_batch(conn, self.batch)
+            written = write_batch(conn, [prepared.tick for prepared in self.batch])
         if written:
             self.written += len(self.batch)
         else:  # behind a stored snapshot: one at a time, as live ingestion would
-            for tick in self.batch:
-                with self.engine.connect() as conn:
-                    if stored_state(conn, tick.update_timestamp).already_stored:
-                        self.skipped += 1
-                        continue
-                write_tick(self.engine, tick)
-                self.written += 1
+            for prepared in self.batch:
+                self._write_alone(prepared.path)
         self.batch = []
+
+    def _write_alone(self, path: Path) -> None:
+        tick = self.prepare_again(path)
+        if isinstance(tick, Refused):  # it parsed a moment ago: only a file changed since
+            raise RuntimeError(f"{path} changed during the replay: {tick.reason}")
+        with self.engine.connect() as conn:
+            if stored_state(conn, tick.update_timestamp).already_stored:
+                self.skipped += 1
+                return
+        write_tick(self.engine, tick)
+        self.written += 1

@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         )
     options = ReplayOptions(args.directory, name, settings.airspace_dir, settings.store_names)
     progress = tqdm(total=len(snapshots), desc="replay", unit="snapshot", disable=args.quiet, file=sys.stderr)
-    with open_warehouse(settings) as warehouse, Preparer(options, args.workers) as preparer, progress:
+    with open_warehouse(settings) as warehouse, Preparer(options, args.workers, ahead=args.batch + 2 * args.workers) as preparer, progress:
         replay = ArchiveWriter(warehouse.engine, args.batch)
         for day, saved in groupby(snapshots, key=lambda s: s.update_timestamp.astimezone(UTC).date()):
             todo = replay.start_day(day, list(saved))

@@ -8,6 +8,7 @@ a bounded number in flight, so memory stays flat however long the archive is.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -22,6 +23,7 @@ from vatstats_assets.core.region import Region
 from vatstats_assets.core.transceivers import TransceiversFeed
 from vatstats_assets.regions import load_region
 from vatstats_assets.storage.ingest import PreparedTick, parse_and_compress, prepare_tick
+from vatstats_assets.storage.tick_batch import BatchTick, batch_tick
 
 NO_TRANSCEIVERS_FILE = "no transceivers file"
 
@@ -42,12 +44,19 @@ class Refused:
     reason: str
 
 
+@dataclass(frozen=True)
+class Prepared:
+    path: Path
+    tick: BatchTick
+
+
 _options: ReplayOptions | None = None
 _region: Region | None = None
 
 
-def _start_worker(options: ReplayOptions) -> None:
-    global _options, _region  # one region per process: a boundary region takes a moment to build
+def start_worker(options: ReplayOptions) -> None:
+    """Make this process ready to prepare files (once per process: a boundary region takes a moment)."""
+    global _options, _region
     _options, _region = options, load_region(options.region, options.airspace_dir)
 
 
@@ -62,6 +71,12 @@ def prepare_file(path: Path) -> PreparedTick | Refused:
     return prepare_tick(snapshot, body, source=f"replay:{path.relative_to(_options.root)}",
                         fetched_at=datetime.now(UTC), region=_region, store_names=_options.store_names,
                         compressed=compressed, transceivers=transceivers_beside(path))
+
+
+def prepare_for_batch(path: Path) -> Prepared | Refused:
+    """prepare_file's tick as a batch writes it: what a worker sends back (storage/tick_batch.py)."""
+    tick = prepare_file(path)
+    return tick if isinstance(tick, Refused) else Prepared(path, batch_tick(tick))
 
 
 def transceivers_beside(snapshot: Path) -> TransceiversFeed:
@@ -80,25 +95,30 @@ def default_workers() -> int:
 
 
 class Preparer:
-    """Prepares files in `workers` processes (0: in this one), yielding results in order."""
+    """Prepares files in `workers` processes (0: in this one), yielding results in order. This
+    process is made ready too, to prepare again what a batch could not take (prepare_file)."""
 
-    def __init__(self, options: ReplayOptions, workers: int) -> None:
+    def __init__(self, options: ReplayOptions, workers: int, ahead: int = 0) -> None:
         self.workers = workers
+        # Files prepared ahead of the writer: a batch's worth, so that the workers go on while the
+        # writer spends a second in PostgreSQL (a BatchTick is about 1 MB at 1,500 pilots).
+        self.ahead = max(ahead, 4 * workers)
         self._pool: Executor | None = None
+        start_worker(options)
         if workers:
-            self._pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(options,))
-        else:
-            _start_worker(options)
+            # Spawned, not forked: a fork copies this process's threads' state but not the threads
+            # (the compressor of storage/ingest.py), and a child waiting on one would wait forever.
+            self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=start_worker, initargs=(options,))
 
-    def prepared(self, paths: Iterable[Path]) -> Iterator[PreparedTick | Refused]:
+    def prepared(self, paths: Iterable[Path]) -> Iterator[Prepared | Refused]:
         if self._pool is None:
-            yield from map(prepare_file, paths)
+            yield from map(prepare_for_batch, paths)
             return
-        pending: deque[Future[PreparedTick | Refused]] = deque()
-        in_flight = 4 * self.workers  # enough to keep every worker busy, few enough to stay small
+        pending: deque[Future[Prepared | Refused]] = deque()
         for path in paths:
-            pending.append(self._pool.submit(prepare_file, path))
-            if len(pending) >= in_flight:
+            pending.append(self._pool.submit(prepare_for_batch, path))
+            if len(pending) >= self.ahead:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()

@@ -3,12 +3,12 @@
 Replay writes an archive in batches of snapshots (storage/tick_batch.py): a connection seen in every
 snapshot of a batch is upserted once, not once per snapshot. What one-at-a-time writing leaves is
 known row by row from the merge rules of storage/tables.py, applied in time order:
-- flights and atc_positions: every column from the connection's last row, except first_seen (the
-  earliest) and, for flights, max_altitude_ft (the highest) and moved_at (the last position that
-  moved: judged in PostgreSQL against the stored row, sql/queries/batch_judge_positions.sql);
-- transceiver_tunings: the same runs that write_runs builds tick by tick (storage/tunings.py),
-  followed across the batch here; the runs a batch's first ticks may continue from the stored ones
-  carry `continues_from`, the stored last_seen they extend.
+- atc_positions: every column from the connection's last row, except first_seen (the earliest);
+- flights: the same, with max_altitude_ft the highest and moved_at the last position that moved
+  (both worked out in PostgreSQL from the batch's positions, sql/queries/batch_*.sql);
+- transceiver_tunings: the same runs write_runs builds tick by tick (storage/tunings.py), followed
+  across the batch here; a run the batch's first ticks may continue from a stored one carries
+  `continues_from`, the stored last_seen it extends.
 Only valid for snapshots newer than everything stored, each once, in time order: the writer checks.
 """
 
@@ -19,44 +19,46 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from vatstats_assets.core.snapshot_rows import AtcRow, FlightRow
+from vatstats_assets.core.snapshot_rows import AtcRow
 from vatstats_assets.core.tuning_runs import TuningRow, extendable_run_end
-
-Key = tuple  # a connection: a row's first three fields (cid, callsign, logon_time or callsign, cid, logon_time)
-
-
-def last_flights(ticks: Iterable[Sequence[FlightRow]]) -> list[FlightRow]:
-    """Each connection's last row, with the batch's earliest first_seen and highest max_altitude_ft."""
-    first: dict[Key, datetime] = {}
-    highest: dict[Key, int] = {}
-    last: dict[Key, FlightRow] = {}
-    for rows in ticks:
-        for row in rows:
-            key = row[:3]
-            if key in first:
-                if row.max_altitude_ft > highest[key]:
-                    highest[key] = row.max_altitude_ft
-            else:
-                first[key] = row.first_seen
-                highest[key] = row.max_altitude_ft
-            last[key] = row
-    return [
-        row if row.first_seen == first[key] and row.max_altitude_ft == highest[key]
-        else row._replace(first_seen=first[key], max_altitude_ft=highest[key])
-        for key, row in last.items()
-    ]
 
 
 def last_atc_positions(ticks: Iterable[Sequence[AtcRow]]) -> list[AtcRow]:
     """Each ATC connection's last row, with the batch's earliest first_seen."""
-    first: dict[Key, datetime] = {}
-    last: dict[Key, AtcRow] = {}
+    first: dict[tuple, datetime] = {}
+    last: dict[tuple, AtcRow] = {}
     for rows in ticks:
         for row in rows:
             key = row[:3]
             first.setdefault(key, row.first_seen)
             last[key] = row
     return [row if row.first_seen == first[key] else row._replace(first_seen=first[key]) for key, row in last.items()]
+
+
+class KeyedTuning(NamedTuple):
+    """A TuningRow with its connection's key (the writer one at a time takes it from the stages)."""
+
+    cid: int
+    callsign: str
+    logon_time: datetime
+    is_pilot: bool
+    frequency_hz: int
+    channel_hz: int
+    site_latitudes: tuple[float, ...] | None
+    site_longitudes: tuple[float, ...] | None
+
+
+def keyed_tunings(
+    rows: Iterable[TuningRow], pilots: dict[str, tuple[int, datetime]], controllers: dict[str, tuple[int, datetime]],
+) -> list[KeyedTuning]:
+    """`pilots` and `controllers` map a callsign to (cid, logon_time) among the snapshot's stored
+    flights and its controllers (no ATIS): tick_tunings made rows for those callsigns only."""
+    keyed = []
+    for row in rows:
+        cid, logon_time = (pilots if row.is_pilot else controllers)[row.callsign]
+        keyed.append(KeyedTuning(cid, row.callsign, logon_time, row.is_pilot, row.frequency_hz, row.channel_hz,
+                                 row.site_latitudes, row.site_longitudes))
+    return keyed
 
 
 class TuningRun(NamedTuple):
@@ -82,9 +84,7 @@ class TuningTick:
 
     observed_at: datetime
     has_transceivers: bool  # stored with its transceivers (feed_snapshots.transceivers_entries set)
-    rows: Sequence[TuningRow]
-    pilots: dict[str, tuple[int, datetime]]  # callsign -> (cid, logon_time) of the snapshot's flights
-    controllers: dict[str, tuple[int, datetime]]  # the same for its controllers (no ATIS)
+    rows: Sequence[KeyedTuning]
 
 
 def tuning_runs(
@@ -92,23 +92,25 @@ def tuning_runs(
 ) -> list[TuningRun]:
     """The runs the batch's tunings make, from the newest stored snapshot before it and the newest
     stored with transceivers (as write_runs reads them for each tick)."""
-    batch_start = ticks[0].observed_at if ticks else None
+    if not ticks:
+        return []
+    batch_start = ticks[0].observed_at
     runs: list[list] = []  # TuningRun fields, mutable while the batch goes on
     latest: dict[tuple, int] = {}  # (connection, frequency, sites) -> index of its newest run
     for tick in ticks:
         at = tick.observed_at
         extend_from = extendable_run_end(at, previous_snapshot, previous_transceivers)
+        # Only the batch's first tick with transceivers can continue a stored run: later ones
+        # continue from inside the batch.
+        stored = extend_from if extend_from is not None and extend_from < batch_start else None
         for row in tick.rows:
-            cid, logon_time = (tick.pilots if row.is_pilot else tick.controllers)[row.callsign]
-            key = (cid, row.callsign, logon_time, row.frequency_hz, row.site_latitudes, row.site_longitudes)
+            key = (row.cid, row.callsign, row.logon_time, row.frequency_hz, row.site_latitudes, row.site_longitudes)
             index = latest.get(key)
             if index is not None and extend_from is not None and runs[index][7] == extend_from:
                 runs[index][7] = at
                 continue
-            stored = extend_from if extend_from is not None and batch_start is not None and extend_from < batch_start else None
             latest[key] = len(runs)
-            runs.append([cid, row.callsign, logon_time, row.is_pilot, row.frequency_hz, row.channel_hz, at, at,
-                         row.site_latitudes, row.site_longitudes, stored])
+            runs.append([*row[:6], at, at, row.site_latitudes, row.site_longitudes, stored])
         previous_snapshot = at
         if tick.has_transceivers:
             previous_transceivers = at

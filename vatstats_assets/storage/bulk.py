@@ -123,6 +123,13 @@ def copy_rows(
     return len(rows)
 
 
+def copy_text_lines(conn: sa.Connection, table: str, columns: Sequence[str], text: str) -> None:
+    """COPY rows already written as COPY text (copy_format.copy_text, one line each) into `table`."""
+    if text:
+        with conn.connection.cursor() as cursor:  # type: ignore[attr-defined]
+            cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO(text))
+
+
 def stage_table(conn: sa.Connection, spec: TableSpec) -> str:
     """A session temp table shaped like the target, kept for the connection's life.
 
