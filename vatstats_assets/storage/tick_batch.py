@@ -23,10 +23,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 
 import sqlalchemy as sa
 
-from vatstats_assets.core.snapshot_rows import PARKED_ALTITUDE_JITTER_FT, AtcRow, FlightRow, position_of
+from vatstats_assets.core.snapshot_rows import PARKED_ALTITUDE_JITTER_FT, AtcRow, FlightRow
 from vatstats_assets.core.tick_batch import TuningTick, keyed_tunings, last_atc_positions, tuning_runs
 from vatstats_assets.core.tuning_runs import TickTunings
 from vatstats_assets.storage import bulk
@@ -44,6 +45,9 @@ BATCH_FLIGHTS = TableSpec(
     window_column=FLIGHTS.window_column,
 )
 _TRANSCEIVERS_ENTRIES = FEED_SNAPSHOTS.columns.index("transceivers_entries")
+# The flights columns that make a track row, in FLIGHT_POSITIONS' order (observed_at is last_seen).
+_POSITION_FIELDS = itemgetter(*(FLIGHTS.columns.index("last_seen" if c == "observed_at" else c)
+                                for c in FLIGHT_POSITIONS.columns))
 _RUN_COLUMNS = ("run", "cid", "callsign", "logon_time", "is_pilot", "frequency_hz", "channel_hz", "first_seen",
                 "last_seen", "site_latitudes", "site_longitudes", "continues_from")
 
@@ -71,12 +75,14 @@ def batch_tick(tick: PreparedTick) -> BatchTick:
         {row.callsign: (row.cid, row.logon_time) for row in atc if not row.is_atis},
     ) if tunings.rows else []
     lines = copy_text(flights).split("\n")[:-1]  # a line a row: COPY text escapes a newline in a value
+    # A position is fields of its flights row: cut from the line, not formatted a second time.
+    positions = ["\t".join(_POSITION_FIELDS(line.split("\t"))) for line in lines]
     return BatchTick(
         update_timestamp=tick.update_timestamp,
         snapshot_row=tuple(snapshot_row),
         atc_positions=list(atc),
         flight_lines={line[:_third_tab(line)]: line for line in lines},
-        positions_text=copy_text([position_of(row) for row in flights]),
+        positions_text="\n".join(positions) + "\n" if positions else "",
         tunings=TuningTick(tick.update_timestamp, snapshot_row[_TRANSCEIVERS_ENTRIES] is not None, keyed),
     )
 
