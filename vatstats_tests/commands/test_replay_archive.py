@@ -11,9 +11,12 @@ import pytest
 import sqlalchemy as sa
 import zstandard
 
+from bench.replay_bench import CHECKSUMS
+from vatstats_assets.commands.replay_prepare import Refused, ReplayOptions, prepare_file, start_worker
 from vatstats_assets.commands.snapshot_files import discover
 from vatstats_assets.core.feed import peek_update_timestamp
 from vatstats_assets.sim import write_offline
+from vatstats_assets.storage.ingest import ensure_tick_partitions, write_tick
 from vatstats_tests.fixtures import FEED_FIXTURE_DATES, load_fixture_bytes
 from vatstats_tests.reliability.snapshot_files import replay_folder
 
@@ -97,3 +100,42 @@ def test_broken_zstd_file_is_named_with_its_folder_and_skipped(
     assert "skipped 2025/2025-08-06/20250806091500.json.zst: not a readable zstd file" in capsys.readouterr().err
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM vatstats.feed_snapshots")).scalar() == 3
+
+
+def _copy_snapshots(files: list[Path], folder: Path) -> None:
+    folder.mkdir()
+    for path in files:
+        shutil.copy(path, folder / path.name)
+        sibling = path.with_name(path.name.replace(".json.gz", ".transceivers.json.gz"))
+        shutil.copy(sibling, folder / sibling.name)
+
+
+def test_an_archive_filling_a_gap_behind_stored_snapshots_is_written_as_one_at_a_time_would(
+    tmp_path: Path, database_url: str, engine: sa.Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive = tmp_path / "archive"
+    write_offline(archive, hours=0.25, pilots=40, seed=9, start=datetime(2026, 11, 20, 23, 50, tzinfo=UTC))
+    files = sorted(p for p in archive.glob("*.json.gz") if not p.name.endswith(".transceivers.json.gz"))
+    later, earlier = files[len(files) // 3:], files[: len(files) // 3]
+    start_worker(ReplayOptions(archive, "global", None, store_names=True))
+    for path in later + earlier:  # what the two replays below store, one snapshot a transaction
+        tick = prepare_file(path)
+        assert not isinstance(tick, Refused)
+        ensure_tick_partitions(engine, tick.update_timestamp.date())
+        write_tick(engine, tick)
+    one_at_a_time = _tables(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("TRUNCATE " + ", ".join(f"vatstats.{t}" for t in INGEST_TABLES))
+    _copy_snapshots(later, tmp_path / "later")
+    assert replay_folder(tmp_path / "later", database_url) == 0  # in batches: it carries the warehouse forward
+    assert replay_folder(archive, database_url) == 0  # the first third lies behind what is stored
+    assert f"replayed {len(earlier)} snapshots ({len(later)} already stored" in capsys.readouterr().out
+    assert _tables(engine) == one_at_a_time
+
+
+INGEST_TABLES = ("feed_snapshots", "flights", "atc_positions", "flight_positions", "transceiver_tunings")
+
+
+def _tables(engine: sa.Engine) -> tuple:
+    with engine.connect() as conn:  # fetched_at is the moment of the replay
+        return tuple(conn.exec_driver_sql(sql).scalar() for sql in CHECKSUMS)
