@@ -31,9 +31,10 @@ import sqlalchemy as sa
 
 from vatstats_assets.core.feed import FeedFormatError, parse_snapshot
 from vatstats_assets.core.region import Region
+from vatstats_assets.core.transceivers import TransceiversFeed
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.gc_pause import collector_paused
-from vatstats_assets.storage.ingest import PreparedTick, prepare_tick, write_tick_rows
+from vatstats_assets.storage.ingest import NOT_FETCHED, PreparedTick, prepare_tick, write_tick_rows
 from vatstats_assets.storage.partitions import days_between, ensure_partitions, partition_name
 from vatstats_assets.storage.raw_body import ENCODING, decompress_raw
 from vatstats_assets.storage.sql_files import query
@@ -104,6 +105,8 @@ class _StoredSnapshot:
     body: bytes
     body_encoding: str
     region: str
+    transceivers_body: bytes | None  # zstd, as stored beside the snapshot (migration 012)
+    transceivers_missing: str | None
 
 
 def window_days(start: datetime, end: datetime) -> list[date]:
@@ -323,7 +326,16 @@ def _tick(stored: _StoredSnapshot, region_for: Callable[[str], Region], store_na
     # migration 006: compressing it again would cost the time of a live tick's compression.
     compressed = stored.body if store_names and stored.body_encoding == ENCODING else None
     return prepare_tick(snapshot, body, source=stored.source, fetched_at=stored.fetched_at,
-                        region=region_for(stored.region), store_names=store_names, compressed=compressed)
+                        region=region_for(stored.region), store_names=store_names, compressed=compressed,
+                        transceivers=_stored_transceivers(stored))
+
+
+def _stored_transceivers(stored: _StoredSnapshot) -> TransceiversFeed:
+    """The transceivers the snapshot was stored with, or why it had none: without them the tick
+    would write the snapshot's row again with its transceivers body gone."""
+    if stored.transceivers_body is None:
+        return TransceiversFeed.not_received(stored.transceivers_missing or NOT_FETCHED)
+    return TransceiversFeed.received(decompress_raw(stored.transceivers_body, ENCODING))
 
 
 def _replay(engine: sa.Engine, start: datetime, end: datetime, after: datetime,

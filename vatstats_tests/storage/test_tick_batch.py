@@ -137,3 +137,17 @@ def test_a_batch_out_of_order_or_over_midnight_is_a_programming_error(engine, ti
         write_batch(conn, [batch_tick(ticks[1]), batch_tick(ticks[0])])
     with engine.begin() as conn, pytest.raises(ValueError, match="one UTC day"):
         write_batch(conn, [batch_tick(tick) for tick in ticks[140:160]])
+
+
+def test_rebuilding_a_day_ingested_with_transceivers_keeps_them_and_their_runs(engine, ticks) -> None:
+    # Here for its feed (transceivers, lost feeds, over midnight); the rebuild's own tests are in
+    # test_rebuild.py. A rebuild writes each snapshot's row again: its transceivers must come too.
+    from vatstats_assets.storage.rebuild import rebuild_window
+
+    one_at_a_time(engine, ticks)
+    before = checksums(engine)
+    day = datetime(2026, 11, 20, tzinfo=UTC)
+    result = rebuild_window(engine, day, day + timedelta(days=1), region_for=region, store_names=True,
+                            now=day + timedelta(days=3))
+    assert result.snapshots > 100 and result.alive_at_start > 10
+    assert checksums(engine) == before
