@@ -11,8 +11,10 @@ big-endian value; a -1 field count ends the data.
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import numpy as np
@@ -59,3 +61,30 @@ def copy_records(conn: sa.Connection, select: str, params: Mapping[str, datetime
     if not widths_ok:
         raise RuntimeError(f"{what}: a NULL or a value of another type")
     return rows
+
+
+# A day's track is one COPY of 8 million rows: about 5 s of a single PostgreSQL backend producing
+# them (Python's share is under 2 s). Split into slices by cid, each on its own connection and
+# thread (psycopg2 waits for the server without the GIL), the backends share the work across
+# cores. Slices by cid are even however the rows spread over time (a window reaching back into a
+# day not ingested is half empty); each backend scans the window and sends its share.
+COPY_SLICES = min(4, os.cpu_count() or 1)
+
+
+def copy_columns_in_slices(conn: sa.Connection, select: str, params: Mapping[str, datetime | int | float],
+                           fields: Fields, what: str) -> dict[str, np.ndarray]:
+    """`select`'s rows as one array per field, read in COPY_SLICES slices at once (the rows whose
+    `cid` is the same modulo COPY_SLICES). `select` must have a `cid` column."""
+    if COPY_SLICES == 1:
+        parts = [copy_records(conn, select, params, fields, what)]
+    else:
+        sliced = f"SELECT * FROM ({select.strip().rstrip(';')}) AS rows WHERE mod(cid, :copy_slices) = :copy_slice"
+
+        def one(index: int) -> np.ndarray:
+            with conn.engine.connect() as own:
+                return copy_records(own, sliced, {**params, "copy_slices": COPY_SLICES, "copy_slice": index},
+                                    fields, what)
+
+        with ThreadPoolExecutor(COPY_SLICES, thread_name_prefix="vatstats-copy") as pool:
+            parts = list(pool.map(one, range(COPY_SLICES)))
+    return {name: np.concatenate([part[name] for part in parts]) for name, _ in fields}

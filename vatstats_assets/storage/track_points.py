@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from vatstats_assets.core.contacts import Tracks
 from vatstats_assets.core.track_columns import to_micros
-from vatstats_assets.storage.copy_numpy import copy_records
+from vatstats_assets.storage.copy_numpy import copy_columns_in_slices
 from vatstats_assets.storage.sql_files import query
 
 _FIELDS = (  # window_track_points.sql's columns in order: name, type on the wire
@@ -30,7 +30,8 @@ def window_tracks(conn: sa.Connection, bounds: dict[str, datetime], pilots: Sequ
     """Every track point in [window_start, window_end), plus the last one before it of each of `pilots`,
     as core.contacts.Tracks, and each connection's index in it by its wire key (connections without
     a point are left out: nobody can tell where they were)."""
-    window = copy_records(conn, query("window_track_points"), bounds, _FIELDS, "window_track_points.sql")
+    window = copy_columns_in_slices(conn, query("window_track_points"), bounds, _FIELDS,
+                                    "window_track_points.sql")
     before = conn.execute(sa.text(query("track_points_before")), {
         "cids": [p[0] for p in pilots], "callsigns": [p[1] for p in pilots],
         "logon_times": [p[2] for p in pilots], "window_start": bounds["window_start"]}).all()

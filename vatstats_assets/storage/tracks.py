@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from vatstats_assets.core.movement_rules import DEFAULT_RULES
 from vatstats_assets.core.movements import Connection
 from vatstats_assets.core.track_columns import TrackColumns, from_micros, to_micros
-from vatstats_assets.storage.copy_numpy import copy_records
+from vatstats_assets.storage.copy_numpy import copy_columns_in_slices
 from vatstats_assets.storage.sql_files import query
 
 _FIELDS = (  # track_window_rows.sql's columns in order: name, type on the wire
@@ -93,9 +93,10 @@ def _connection_tracks(conn: sa.Connection, bounds: dict[str, datetime], plans: 
         yield key, track
 
 
-def _window_rows(conn: sa.Connection, bounds: dict[str, datetime]) -> np.ndarray:
-    """track_window_rows.sql's result as one numpy record array (fields as _FIELDS names them)."""
-    return copy_records(conn, query("track_window_rows"), bounds, _FIELDS, "track_window_rows.sql")
+def _window_rows(conn: sa.Connection, bounds: dict[str, datetime]) -> dict[str, np.ndarray]:
+    """track_window_rows.sql's result, an array per field (as _FIELDS names them), read in slices at
+    once (storage/copy_numpy.py)."""
+    return copy_columns_in_slices(conn, query("track_window_rows"), bounds, _FIELDS, "track_window_rows.sql")
 
 
 def _in_connection_order(conn: sa.Connection, bounds: dict[str, datetime], plans: dict[ConnectionKey, sa.Row],
