@@ -44,8 +44,10 @@ kept AS (
     WHERE moved
     ON CONFLICT DO NOTHING
 )
-INSERT INTO stage_batch_moved (cid, callsign, logon_time, observed_at)
-SELECT cid, callsign, logon_time, max(observed_at)
+INSERT INTO stage_batch_moved (cid, callsign, logon_time, observed_at, latitude, longitude, altitude_ft,
+                               groundspeed_kt, heading_deg)
+SELECT DISTINCT ON (cid, callsign, logon_time)
+       cid, callsign, logon_time, observed_at, latitude, longitude, altitude_ft, groundspeed_kt, heading_deg
 FROM judged
 WHERE moved
-GROUP BY cid, callsign, logon_time
+ORDER BY cid, callsign, logon_time, observed_at DESC
