@@ -1,8 +1,9 @@
 """Rebuilding from the raw snapshots against `vatstats replay` of the same snapshots, in one run.
 
 A simulated slice of a day (240 consecutive snapshots, an hour, at 1,500 pilots, global region) is
-first ingested as `vatstats replay` does (parse_and_compress, stored_state, prepare_tick, write_tick
-per snapshot) into a throwaway database, timed; then the day is rebuilt from the feed_snapshots rows
+first ingested one snapshot a transaction, as `vatstats replay` did before its batches
+(parse_and_compress, stored_state, prepare_tick, write_tick per snapshot; the same tick path the
+rebuild takes) into a throwaway database, timed; then the day is rebuilt from the feed_snapshots rows
 that wrote (storage/rebuild.py: decompress, prepare_tick, write_tick_rows and the progress row per
 snapshot, plus the window's preparation and finishing merge), timed. Both take the same tick path;
 the rebuild decompresses instead of compressing and commits its progress with each tick. Bodies are
