@@ -63,6 +63,12 @@ def test_replay_refuses_an_unknown_region(tmp_path) -> None:
     assert_one_sentence(result, "--region must be one of vatpac, global")
 
 
+@pytest.mark.parametrize("option", [("--batch", "0"), ("--workers", "-1")])
+def test_replay_refuses_an_empty_batch_or_negative_workers(tmp_path, option) -> None:
+    result = vatstats("replay", str(tmp_path), *option)
+    assert_one_sentence(result, "--batch must be 1 or more and --workers 0 or more")
+
+
 def test_dev_refuses_a_busy_port_before_starting_anything(tmp_path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
