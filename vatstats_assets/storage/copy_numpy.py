@@ -80,11 +80,19 @@ def copy_columns_in_slices(conn: sa.Connection, select: str, params: Mapping[str
     else:
         sliced = f"SELECT * FROM ({select.strip().rstrip(';')}) AS rows WHERE mod(cid, :copy_slices) = :copy_slice"
 
+        # Connections of their own, outside the caller's small pool (storage/engine.py), which the
+        # caller holds one of already: the slices never wait for it, however many cores there are.
+        slices = sa.create_engine(conn.engine.url, poolclass=sa.NullPool,
+                                  connect_args={"application_name": "vatstats-copy", "connect_timeout": 5})
+
         def one(index: int) -> np.ndarray:
-            with conn.engine.connect() as own:
+            with slices.connect() as own:
                 return copy_records(own, sliced, {**params, "copy_slices": COPY_SLICES, "copy_slice": index},
                                     fields, what)
 
-        with ThreadPoolExecutor(COPY_SLICES, thread_name_prefix="vatstats-copy") as pool:
-            parts = list(pool.map(one, range(COPY_SLICES)))
+        try:
+            with ThreadPoolExecutor(COPY_SLICES, thread_name_prefix="vatstats-copy") as pool:
+                parts = list(pool.map(one, range(COPY_SLICES)))
+        finally:
+            slices.dispose()
     return {name: np.concatenate([part[name] for part in parts]) for name, _ in fields}

@@ -28,7 +28,7 @@ from vatstats_assets.core.region import region
 from vatstats_assets.core.sim_tracks import connections_from_snapshots
 from vatstats_assets.core.track_columns import TrackColumns
 from vatstats_assets.sim import generate_snapshots
-from vatstats_assets.storage import bulk
+from vatstats_assets.storage import bulk, copy_numpy
 from vatstats_assets.storage.partitions import ensure_partitions
 from vatstats_assets.storage.tables import FLIGHT_POSITIONS, FLIGHTS
 from vatstats_assets.storage.tracks import load_tracks
@@ -141,6 +141,24 @@ def test_warehouse_tracks_give_rows_identical_to_the_per_point_loader(
                 new.connections, old.connections, day_start, day_end, new.flight_rules)  # type: ignore[arg-type]
             assert movements == old_movements
             assert flights == old_flights
+
+
+def test_the_slices_need_no_connection_of_the_callers_pool_and_any_number_gives_the_same_track(
+    engine: sa.Engine, database_url: str, simulated: list[Connection], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store(engine, simulated)
+    day = datetime(2026, 11, 20, tzinfo=UTC)
+    with engine.connect() as conn:
+        expected = load_tracks(conn, day, day + timedelta(days=1))
+    full_pool = sa.create_engine(database_url, pool_size=1, max_overflow=0, pool_timeout=2)
+    for slices in (1, 3):
+        monkeypatch.setattr(copy_numpy, "COPY_SLICES", slices)
+        with full_pool.connect() as conn:  # the pool's only connection: a slice asking it would time out
+            window = load_tracks(conn, day, day + timedelta(days=1))
+        assert window.points == expected.points > 0
+        assert [[astuple(p) for p in c.points] for c in window.connections] == [
+            [astuple(p) for p in c.points] for c in expected.connections]
+    full_pool.dispose()
 
 
 def test_positions_without_a_flights_row_are_loaded_under_their_own_callsign(engine: sa.Engine) -> None:
