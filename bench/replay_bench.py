@@ -72,7 +72,7 @@ def one_at_a_time(engine: sa.Engine, folder: Path, options: ReplayOptions) -> No
 def in_batches(workers: int) -> Callable[[sa.Engine, Path, ReplayOptions], None]:
     def replay(engine: sa.Engine, folder: Path, options: ReplayOptions) -> None:
         snapshots = discover(folder)[0]
-        with Preparer(options, workers, ahead=BATCH_SNAPSHOTS + 2 * workers) as preparer:
+        with Preparer(options, workers, BATCH_SNAPSHOTS) as preparer:
             writer = ArchiveWriter(engine, BATCH_SNAPSHOTS)
             todo = writer.start_day(snapshots[0].update_timestamp.date(), snapshots)
             for prepared in preparer.prepared(s.path for s in todo):

@@ -35,7 +35,7 @@ class ArchiveWriter:
                  prepare_again: Callable[[Path], PreparedTick | Refused] = prepare_file) -> None:
         self.engine, self.batch_size, self.prepare_again = engine, batch_size, prepare_again
         self.batch: list[Prepared] = []
-        self.written = self.skipped = self.already = 0
+        self.written = self.skipped = 0
 
     def start_day(self, day: date, saved: list[SavedSnapshot]) -> list[SavedSnapshot]:
         """Make the day's partitions (one short transaction: never one DDL transaction spanning the
@@ -47,9 +47,7 @@ class ArchiveWriter:
                                       {"start": start, "end": start + timedelta(days=1)}).scalars())
         todo = []
         for snapshot in saved:
-            if snapshot.update_timestamp in stored:
-                self.already += 1
-            else:
+            if snapshot.update_timestamp not in stored:
                 stored.add(snapshot.update_timestamp)  # a second file of the same instant is not read
                 todo.append(snapshot)
         self.skipped += len(saved) - len(todo)

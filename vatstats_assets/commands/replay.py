@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="vatstats replay",
         description="Ingest an archive of saved VATSIM snapshots (*.json, *.json.gz or *.json.zst, in the "
         "folder or any folder below it, e.g. one folder per day) in the order of their update_timestamp, "
-        "through the same path as live ingestion, each with the transceivers file kept beside it "
+        "into the rows live ingestion would store, each with the transceivers file kept beside it "
         "(<stem>.transceivers.json[.gz|.zst]) when there is one. Snapshots already stored are skipped, so an interrupted "
         "replay resumes where it stopped; files that are not valid snapshots are named and skipped, and "
         "the exit status is then 1.",
@@ -70,12 +70,12 @@ def run(args: argparse.Namespace) -> int:
         )
     options = ReplayOptions(args.directory, name, settings.airspace_dir, settings.store_names)
     progress = tqdm(total=len(snapshots), desc="replay", unit="snapshot", disable=args.quiet, file=sys.stderr)
-    with open_warehouse(settings) as warehouse, Preparer(options, args.workers, ahead=args.batch + 2 * args.workers) as preparer, progress:
+    with open_warehouse(settings) as warehouse, Preparer(options, args.workers, args.batch) as preparer, progress:
         replay = ArchiveWriter(warehouse.engine, args.batch)
-        for day, saved in groupby(snapshots, key=lambda s: s.update_timestamp.astimezone(UTC).date()):
-            todo = replay.start_day(day, list(saved))
-            progress.update(replay.already)
-            replay.already = 0
+        for day, of_day in groupby(snapshots, key=lambda s: s.update_timestamp.astimezone(UTC).date()):
+            saved = list(of_day)
+            todo = replay.start_day(day, saved)
+            progress.update(len(saved) - len(todo))  # stored already: not read
             for result in preparer.prepared(s.path for s in todo):
                 progress.update(1)
                 if isinstance(result, Refused):

@@ -98,11 +98,11 @@ class Preparer:
     """Prepares files in `workers` processes (0: in this one), yielding results in order. This
     process is made ready too, to prepare again what a batch could not take (prepare_file)."""
 
-    def __init__(self, options: ReplayOptions, workers: int, ahead: int = 0) -> None:
+    def __init__(self, options: ReplayOptions, workers: int, batch_size: int = 1) -> None:
         self.workers = workers
-        # Files prepared ahead of the writer: a batch's worth, so that the workers go on while the
-        # writer spends a second in PostgreSQL (a BatchTick is about 1 MB at 1,500 pilots).
-        self.ahead = max(ahead, 4 * workers)
+        # Files prepared ahead of the writer: a batch's worth and more, so that the workers go on
+        # while the writer spends a second in PostgreSQL (a BatchTick is about 1 MB at 1,500 pilots).
+        self.ahead = max(batch_size + 2 * workers, 4 * workers)
         self._pool: Executor | None = None
         start_worker(options)
         if workers:
