@@ -1,5 +1,6 @@
-"""Rebuild flights, atc_positions and flight_positions for a window of whole UTC days from the raw
-snapshots feed_snapshots still holds, through the ingest tick path (`prepare_tick`, `write_tick_rows`).
+"""Rebuild flights, atc_positions, flight_positions and transceiver_tunings for a window of whole UTC
+days from the raw snapshots feed_snapshots still holds (with the transceivers stored beside them),
+through the ingest tick path (`prepare_tick`, `write_tick_rows`).
 
 A window [start, end) is rebuilt in three steps:
 1. Prepare (one transaction). Rows of connections seen after the window (last_seen >= end) are copied
@@ -7,12 +8,15 @@ A window [start, end) is rebuilt in three steps:
    connections alive at `start` are reset to their state at `start`; the window's track partitions
    are emptied. The state at `start` of a connection is what the tick path makes of the last raw
    snapshot before `start` that shows it (looked for in the hour before), with moved_at from its last
-   track row before `start` and first_seen and max_altitude_ft kept as stored.
+   track row before `start` and first_seen and max_altitude_ft kept as stored. Tuning runs starting
+   inside the window are deleted, those from before it cut back to the last snapshot before it, and
+   the part after the window of those reaching past it kept as a run of its own.
 2. Replay the window's snapshots in time order, each in its own transaction with the progress row, so
    a rebuild that stops resumes after the last snapshot applied.
 3. Finish (one transaction): merge the held rows back. The rows of connections seen after the window
    take their stored values, except first_seen (the earliest), max_altitude_ft (the highest) and a
-   moved_at from inside or before the window (the rebuilt one).
+   moved_at from inside or before the window (the rebuilt one). A tuning run the window left open
+   is joined to its part after the window where live ingestion's next tick would have extended it.
 
 Each snapshot is applied with the region it was stored under (feed_snapshots.region) unless one is
 given, and with the store_names setting of the rebuild; bodies stored without names give none.
@@ -32,6 +36,7 @@ import sqlalchemy as sa
 from vatstats_assets.core.feed import FeedFormatError, parse_snapshot
 from vatstats_assets.core.region import Region
 from vatstats_assets.core.transceivers import TransceiversFeed
+from vatstats_assets.core.tuning_runs import extendable_run_end
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.ingest import NOT_FETCHED, PreparedTick, prepare_tick, write_tick_rows
@@ -243,6 +248,9 @@ def _prepare(engine: sa.Engine, start: datetime, end: datetime, region_for: Call
             _reset_from_rows(conn, spec, start_rows[spec.name])
         conn.execute(sa.text(query("rebuild_reset_from_track")), {"start": start})
         conn.execute(sa.text(query("rebuild_reset_unseen")), {"start": start})
+        edges = conn.execute(sa.text(query("rebuild_tunings_edges")), {"start": start, "end": end}).one()
+        conn.execute(sa.text(query("rebuild_tunings_reset")), {
+            "start": start, "end": end, "before_start": edges.before_start, "after_end": edges.after_end})
         for day in window_days(start, end):
             # Whole days: emptying the partition costs no dead rows (its lock is this transaction's).
             conn.exec_driver_sql(f"TRUNCATE {SCHEMA}.{partition_name(FLIGHT_POSITIONS.name, day)}")
@@ -360,7 +368,9 @@ def _replay(engine: sa.Engine, start: datetime, end: datetime, after: datetime,
 
 
 def _finish(conn: sa.Connection, end: datetime) -> None:
-    """Step 3: merge the rows of connections seen after the window back, then empty the held tables."""
+    """Step 3: merge the rows of connections seen after the window back, then empty the held tables;
+    join the tuning runs the window's ticks left open to their kept parts after it."""
+    _join_tunings_across_end(conn, end)
     merged = {
         "first_seen": "LEAST(t.first_seen, EXCLUDED.first_seen)",
         "max_altitude_ft": "GREATEST(t.max_altitude_ft, EXCLUDED.max_altitude_ft)",
@@ -374,3 +384,15 @@ def _finish(conn: sa.Connection, end: datetime) -> None:
             f"INSERT INTO {spec.qualified} AS t ({columns}) SELECT {columns} FROM {_held(spec)}"
             f" ON CONFLICT ({', '.join(spec.key)}) DO UPDATE SET {assignments}"), {"end": end})
         conn.execute(sa.text(f"DELETE FROM {_held(spec)}"))
+
+
+def _join_tunings_across_end(conn: sa.Connection, end: datetime) -> None:
+    """Where live ingestion's first tick with transceivers after the window extended the runs it
+    found open, join the rebuilt runs to their parts after the window (rebuild_tunings_join.sql)."""
+    after_end = conn.execute(sa.text(query("rebuild_tunings_edges")), {"start": end, "end": end}).one().after_end
+    if after_end is None:
+        return
+    state = conn.execute(sa.text(query("tuning_run_state")), {"ts": after_end}).one()
+    extend_from = extendable_run_end(after_end, state.previous_snapshot, state.previous_transceivers)
+    if extend_from is not None:
+        conn.execute(sa.text(query("rebuild_tunings_join")), {"extend_from": extend_from, "after_end": after_end})

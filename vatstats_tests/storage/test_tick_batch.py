@@ -5,56 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-import orjson
 import pytest
 import sqlalchemy as sa
 
-from vatstats_assets.core.feed import parse_snapshot
 from vatstats_assets.core.region import region
 from vatstats_assets.core.transceivers import TransceiversFeed
-from vatstats_assets.sim.simulation import generate_feed
-from vatstats_assets.storage.ingest import PreparedTick, ensure_tick_partitions, prepare_tick, write_tick
+from vatstats_assets.storage.ingest import PreparedTick, ensure_tick_partitions
 from vatstats_assets.storage.tick_batch import batch_tick, write_batch
-from vatstats_tests.storage.test_rebuild import CHECKSUMS
+from vatstats_tests.support.midnight_feed import checksums, empty_ingest_tables, one_at_a_time, prepare
 from vatstats_tests.support.tuning_feeds import SYDNEY, data_body, pilot, radio, tx_body
-
-TABLES = {
-    **CHECKSUMS,
-    "transceiver_tunings": "SELECT count(*), md5(string_agg(t::text, '|' ORDER BY cid, callsign, logon_time,"
-                           " frequency_hz, first_seen)) FROM vatstats.transceiver_tunings t",
-}
-# 80 minutes over midnight at 60 pilots: departures, landings, parked aircraft, controllers coming
-# and going; every third transceivers feed of one stretch lost, and a stretch of snapshots lost.
-START = datetime(2026, 11, 19, 23, 20, tzinfo=UTC)
-
-
-def checksums(engine: sa.Engine) -> dict[str, tuple]:
-    with engine.connect() as conn:
-        return {table: tuple(conn.execute(sa.text(sql)).one()) for table, sql in TABLES.items()}
-
-
-@pytest.fixture(scope="module")
-def ticks() -> list[PreparedTick]:
-    prepared = []
-    for index, (moment, data, transceivers) in enumerate(generate_feed(START, 80 / 60, 60, seed=11, controllers=10)):
-        if 120 <= index < 131:
-            continue  # the recorder was down for almost three minutes
-        body = orjson.dumps(data)
-        feed = (TransceiversFeed.not_received("lost") if 40 <= index < 100 and index % 3 == 0
-                else TransceiversFeed.received(orjson.dumps(transceivers)))
-        prepared.append(prepare(body, feed, moment))
-    return prepared
-
-
-def prepare(body: bytes, transceivers: TransceiversFeed, moment: datetime) -> PreparedTick:
-    return prepare_tick(parse_snapshot(body), body, source="test", fetched_at=moment + timedelta(seconds=1),
-                        region=region("global"), store_names=True, transceivers=transceivers)
-
-
-def one_at_a_time(engine: sa.Engine, ticks: Sequence[PreparedTick]) -> None:
-    for tick in ticks:
-        ensure_tick_partitions(engine, tick.update_timestamp.date())
-        write_tick(engine, tick)
 
 
 def in_batches(engine: sa.Engine, ticks: Sequence[PreparedTick], size: int) -> None:
@@ -84,9 +43,7 @@ def test_batches_of_any_size_write_what_one_at_a_time_writes(engine, ticks, size
     one_at_a_time(engine, ticks)
     expected = checksums(engine)
     assert expected["flight_positions"][0] > 10_000 and expected["transceiver_tunings"][0] > 40
-    with engine.begin() as conn:
-        conn.exec_driver_sql("TRUNCATE vatstats.feed_snapshots, vatstats.flights, vatstats.atc_positions,"
-                             " vatstats.flight_positions, vatstats.transceiver_tunings")
+    empty_ingest_tables(engine)
     in_batches(engine, ticks, size)
     assert checksums(engine) == expected
 
@@ -94,9 +51,7 @@ def test_batches_of_any_size_write_what_one_at_a_time_writes(engine, ticks, size
 def test_batches_continue_an_archive_written_one_at_a_time(engine, ticks) -> None:
     one_at_a_time(engine, ticks)
     expected = checksums(engine)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("TRUNCATE vatstats.feed_snapshots, vatstats.flights, vatstats.atc_positions,"
-                             " vatstats.flight_positions, vatstats.transceiver_tunings")
+    empty_ingest_tables(engine)
     one_at_a_time(engine, ticks[:95])  # the runs, tracks and parked aircraft carry on from these
     in_batches(engine, ticks[95:], 25)
     assert checksums(engine) == expected
@@ -116,9 +71,7 @@ def test_a_parked_aircraft_and_a_retuned_controller_across_batches(engine) -> No
     one_at_a_time(engine, ticks)
     expected = checksums(engine)
     assert expected["flight_positions"][0] == 4 and expected["transceiver_tunings"][0] == 3
-    with engine.begin() as conn:
-        conn.exec_driver_sql("TRUNCATE vatstats.feed_snapshots, vatstats.flights, vatstats.atc_positions,"
-                             " vatstats.flight_positions, vatstats.transceiver_tunings")
+    empty_ingest_tables(engine)
     one_at_a_time(engine, ticks[:2])
     in_batches(engine, ticks[2:], 3)
     assert checksums(engine) == expected
