@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="vatstats backfill",
         description="Materialise a daily-partitioned asset (traffic_movements, movement_summaries, "
         "flight_summaries, controller_summaries, network_daily_stats, or ingest_rebuild: flights, "
-        "atc_positions and flight_positions re-derived from the raw snapshots still held) for every UTC day "
+        "atc_positions, flight_positions and tuning runs re-derived from the raw snapshots still held) for every UTC day "
         "from --start to --end inclusive, seven days per Dagster run, with a progress bar. Re-running a day "
         "replaces it.",
         epilog="example: vatstats backfill ingest_rebuild traffic_movements movement_summaries flight_summaries "

@@ -1,4 +1,4 @@
-"""ingest_rebuild: a day's flights, atc_positions and flight_positions re-derived from its raw snapshots.
+"""ingest_rebuild: a day's flights, atc_positions, flight_positions and tuning runs re-derived from its raw snapshots.
 
 An operator's action, never automatic: no automation condition, no schedule, and no trigger of the
 daily assets downstream (conventions.REFRESH_TODAY ignores it). Launched as a backfill of its daily
@@ -56,8 +56,8 @@ def build_ingest_rebuild(partitions: dg.DailyPartitionsDefinition) -> dg.AssetsD
             deps=["raw_feed_snapshot"],
             owners=OWNERS,
             tags={"vatstats/layer": "core"},
-            description="The day's flights, atc_positions and flight_positions re-derived from its raw "
-            "snapshots through the ingest path, as live ingestion wrote them (after an ingest fix). "
+            description="The day's flights, atc_positions, flight_positions and transceiver_tunings re-derived "
+            "from its raw snapshots through the ingest path, as live ingestion wrote them (after an ingest fix). "
             "Launched by hand as a backfill; days past VATSTATS_RAW_RETENTION_DAYS cannot be rebuilt.",
         )
         def ingest_rebuild(
