@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import sqlalchemy as sa
 
-from vatstats_assets.core.movement_rules import DEFAULT_RULES
+from vatstats_assets.core.movement_rules import DEFAULT_RULES, MovementRules
 from vatstats_assets.core.movements import Connection
 from vatstats_assets.core.track_columns import TrackColumns, from_micros, to_micros
 from vatstats_assets.storage.copy_numpy import copy_columns_in_slices
@@ -50,13 +50,29 @@ def load_tracks(
     """Connections with their points from `before` ahead of the window to `after` beyond it (the
     context the movement rules need; see core/movement_rules.py)."""
     bounds = {"context_start": start - before, "lookahead_end": end + after}
+    return _load(conn, bounds, query("track_window_rows"))
+
+
+def load_whole_flights(
+    conn: sa.Connection, start: datetime, end: datetime, rules: MovementRules = DEFAULT_RULES,
+) -> TrackWindow:
+    """What completed_flights needs for the flights landing in the window: load_tracks' context, and
+    before it, back to `rules.whole_flight_before`, the positions of the pilots seen in that context
+    only (track_window_rows_whole_flights.sql): the same flights as the whole window gives, from
+    about half the rows when the day before was ingested."""
+    bounds = {"context_start": start - rules.whole_flight_before, "recent_start": start - rules.context_before,
+              "lookahead_end": end + rules.context_after}
+    return _load(conn, bounds, query("track_window_rows_whole_flights"))
+
+
+def _load(conn: sa.Connection, bounds: dict[str, datetime], rows_query: str) -> TrackWindow:
     plans = {
         (r.cid, r.callsign, r.logon_time): r
         for r in conn.execute(sa.text(query("track_connections")), bounds)
     }
     connections: list[Connection] = []
     total = 0
-    for (cid, callsign, logon_time), points in _connection_tracks(conn, bounds, plans):
+    for (cid, callsign, logon_time), points in _connection_tracks(conn, bounds, plans, rows_query):
         plan = plans.get((cid, callsign, logon_time))
         connections.append(Connection(
             cid=cid, callsign=callsign, logon_time=logon_time,
@@ -70,11 +86,11 @@ def load_tracks(
     return TrackWindow(connections, rules, total)
 
 
-def _connection_tracks(conn: sa.Connection, bounds: dict[str, datetime], plans: dict[ConnectionKey, sa.Row]
-                       ) -> Iterator[tuple[ConnectionKey, TrackColumns]]:
+def _connection_tracks(conn: sa.Connection, bounds: dict[str, datetime], plans: dict[ConnectionKey, sa.Row],
+                       rows_query: str) -> Iterator[tuple[ConnectionKey, TrackColumns]]:
     """Each connection with positions in the window and its samples in time order, connections in
     track_connections.sql's order (cid, callsign, logon_time), then any it does not list."""
-    rows = _window_rows(conn, bounds)
+    rows = copy_columns_in_slices(conn, rows_query, bounds, _FIELDS, "the track window's rows")
     # Group: a stable sort by connection keeps each connection's rows in the order they came, and
     # a connection whose times are then out of order is sorted on its own (rows usually arrive in
     # time order: a partition is appended to tick by tick).
@@ -91,12 +107,6 @@ def _connection_tracks(conn: sa.Connection, bounds: dict[str, datetime], plans: 
         if len(micros) > 1 and not (micros[1:] > micros[:-1]).all():
             track = track.take(np.argsort(micros, kind="stable"))
         yield key, track
-
-
-def _window_rows(conn: sa.Connection, bounds: dict[str, datetime]) -> dict[str, np.ndarray]:
-    """track_window_rows.sql's result, an array per field (as _FIELDS names them), read in slices at
-    once (storage/copy_numpy.py)."""
-    return copy_columns_in_slices(conn, query("track_window_rows"), bounds, _FIELDS, "track_window_rows.sql")
 
 
 def _in_connection_order(conn: sa.Connection, bounds: dict[str, datetime], plans: dict[ConnectionKey, sa.Row],

@@ -9,7 +9,7 @@ field of every row must be equal.
 from __future__ import annotations
 
 import random
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
@@ -31,7 +31,7 @@ from vatstats_assets.sim import generate_snapshots
 from vatstats_assets.storage import bulk, copy_numpy
 from vatstats_assets.storage.partitions import ensure_partitions
 from vatstats_assets.storage.tables import FLIGHT_POSITIONS, FLIGHTS
-from vatstats_assets.storage.tracks import load_tracks
+from vatstats_assets.storage.tracks import load_tracks, load_whole_flights
 
 SIM_START = datetime(2026, 11, 20, 22, 0, tzinfo=UTC)  # crosses midnight: two day partitions
 AIRPORTS = AirportIndex.from_airportsdata()
@@ -141,6 +141,30 @@ def test_warehouse_tracks_give_rows_identical_to_the_per_point_loader(
                 new.connections, old.connections, day_start, day_end, new.flight_rules)  # type: ignore[arg-type]
             assert movements == old_movements
             assert flights == old_flights
+
+
+@pytest.mark.parametrize("context_before", [DEFAULT_RULES.context_before, timedelta(minutes=30)])
+def test_whole_flights_read_only_the_earlier_positions_of_pilots_still_seen_and_complete_the_same_flights(
+    engine: sa.Engine, simulated: list[Connection], context_before: timedelta
+) -> None:
+    # With 30 minutes of context the window's pilots are a few of those of the three hours stored:
+    # the earlier positions of the others are left out, and no flight landing in the window changes.
+    store(engine, simulated)
+    rules = replace(DEFAULT_RULES, context_before=context_before)
+    day_start = datetime(2026, 11, 21, tzinfo=UTC)
+    day_end = day_start + timedelta(days=1)
+    with engine.connect() as conn:
+        whole = load_tracks(conn, day_start, day_end, before=rules.whole_flight_before, after=rules.context_after)
+        read = load_whole_flights(conn, day_start, day_end, rules)
+    flights = completed_flights(read.connections, AIRPORTS, window_start=day_start, window_end=day_end,
+                                rules=rules, flight_rules=read.flight_rules)
+    assert len(flights) > 10
+    assert flights == completed_flights(whole.connections, AIRPORTS, window_start=day_start, window_end=day_end,
+                                         rules=rules, flight_rules=whole.flight_rules)
+    if context_before < timedelta(hours=2):
+        assert read.points < whole.points * 0.9
+    else:
+        assert read.points == whole.points
 
 
 def test_the_slices_need_no_connection_of_the_callers_pool_and_any_number_gives_the_same_track(

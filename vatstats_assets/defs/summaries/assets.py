@@ -12,7 +12,6 @@ import pandas as pd
 from vatstats_assets.core.airports import AirportIndex
 from vatstats_assets.core.flight_coverage import PilotKey, controller_load, flight_coverage
 from vatstats_assets.core.flights import CompletedFlight, completed_flights
-from vatstats_assets.core.movement_rules import DEFAULT_RULES
 from vatstats_assets.core.sessions import ControllerDay, controller_days
 from vatstats_assets.defs.conventions import INGEST_REBUILD, REFRESH_TODAY
 from vatstats_assets.defs.daily_assets import daily_table_asset, each_day
@@ -32,7 +31,7 @@ from vatstats_assets.storage.tables import (
     NETWORK_DAILY_STATS,
     TableSpec,
 )
-from vatstats_assets.storage.tracks import load_tracks
+from vatstats_assets.storage.tracks import load_whole_flights
 
 SUMMARIES_GROUP = "summaries"
 SUMMARY_TAGS = {"vatstats/layer": "summary"}
@@ -144,7 +143,7 @@ def flight_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     for day_start, day_end in each_day(window.start, window.end):
         with warehouse.engine.connect() as conn:
             # The whole of every flight that lands today: its departure, airborne time, distance.
-            tracks = load_tracks(conn, day_start, day_end, before=DEFAULT_RULES.whole_flight_before)
+            tracks = load_whole_flights(conn, day_start, day_end)
         points += tracks.points
         flights = completed_flights(tracks.connections, airports, window_start=day_start, window_end=day_end,
                                     flight_rules=tracks.flight_rules)
