@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import sys
 
+from vatstats_assets.storage.freed_memory import restart_keeping_freed_memory
+
 # command -> (module:function taking argv and returning an exit status, one-line summary)
 COMMANDS: dict[str, tuple[str, str]] = {
     "dev": ("vatstats_assets.commands.dev:main", "start PostgreSQL, the Dagster UI and daemon (and a simulated feed)"),
@@ -19,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bench": ("bench.suite:main", "run the benchmarks and print ratios against their baselines"),
 }
 
+# Commands that run assets in their own process: started with malloc told to reuse freed memory.
+RUN_ASSETS = ("backfill",)
 USAGE = "usage: vatstats COMMAND [options]   (vatstats COMMAND --help for a command's options)"
 
 
@@ -38,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     if name not in COMMANDS:
         print(f"vatstats: error: unknown command {name!r}; choose one of {', '.join(COMMANDS)}.", file=sys.stderr)
         return 2
+    if name in RUN_ASSETS and argv is None:  # a real command line, not a caller in this process
+        restart_keeping_freed_memory(args)
     module_name, function_name = COMMANDS[name][0].split(":")
     command = getattr(importlib.import_module(module_name), function_name)
     try:

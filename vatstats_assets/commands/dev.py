@@ -29,6 +29,7 @@ import httpx
 from vatstats_assets.commands.common import CommandError, open_warehouse, run_command
 from vatstats_assets.settings import SettingsError
 from vatstats_assets.storage.embedded_tcp import DEFAULT_LISTEN, parse_listen
+from vatstats_assets.storage.freed_memory import keeping_freed_memory
 from vatstats_assets.storage.partitions import ensure_partitions
 from vatstats_assets.storage.server import export_environment
 
@@ -162,7 +163,8 @@ def run(args: argparse.Namespace) -> int:
         today = datetime.now(UTC).date()
         with warehouse.engine.begin() as conn:
             ensure_partitions(conn, today - timedelta(days=1), today + timedelta(days=2))
-        env = export_environment(warehouse.server, dict(os.environ))
+        # Run workers inherit the daemon's environment: they reuse the memory they free (freed_memory.py).
+        env = export_environment(warehouse.server, keeping_freed_memory(os.environ))
         env["DAGSTER_HOME"] = str(prepare_dagster_home(warehouse.settings.data_dir))
         simulator = _start_simulator(args) if args.simulate else None
         if simulator is not None:

@@ -57,22 +57,22 @@ def load_whole_flights(
     conn: sa.Connection, start: datetime, end: datetime, rules: MovementRules = DEFAULT_RULES,
 ) -> TrackWindow:
     """What completed_flights needs for the flights landing in the window: load_tracks' context, and
-    before it, back to `rules.whole_flight_before`, the positions of the pilots seen in that context
-    only (track_window_rows_whole_flights.sql): the same flights as the whole window gives, from
-    about half the rows when the day before was ingested."""
+    before it, back to `rules.whole_flight_before`, the positions of the connections seen in that context
+    and of the connections they may continue (track_window_rows_whole_flights.sql): the same flights
+    as the whole window gives, from far fewer rows when the day before was ingested."""
     bounds = {"context_start": start - rules.whole_flight_before, "recent_start": start - rules.context_before,
               "lookahead_end": end + rules.context_after}
-    return _load(conn, bounds, query("track_window_rows_whole_flights"))
+    return _load(conn, bounds, query("track_window_rows_whole_flights"), reconnect_gap=rules.reconnect_max_gap)
 
 
-def _load(conn: sa.Connection, bounds: dict[str, datetime], rows_query: str) -> TrackWindow:
+def _load(conn: sa.Connection, bounds: dict[str, datetime], rows_query: str, **row_params: timedelta) -> TrackWindow:
     plans = {
         (r.cid, r.callsign, r.logon_time): r
         for r in conn.execute(sa.text(query("track_connections")), bounds)
     }
     connections: list[Connection] = []
     total = 0
-    for (cid, callsign, logon_time), points in _connection_tracks(conn, bounds, plans, rows_query):
+    for (cid, callsign, logon_time), points in _connection_tracks(conn, bounds, plans, rows_query, row_params):
         plan = plans.get((cid, callsign, logon_time))
         connections.append(Connection(
             cid=cid, callsign=callsign, logon_time=logon_time,
@@ -87,10 +87,11 @@ def _load(conn: sa.Connection, bounds: dict[str, datetime], rows_query: str) -> 
 
 
 def _connection_tracks(conn: sa.Connection, bounds: dict[str, datetime], plans: dict[ConnectionKey, sa.Row],
-                       rows_query: str) -> Iterator[tuple[ConnectionKey, TrackColumns]]:
+                       rows_query: str, row_params: dict[str, timedelta]
+                       ) -> Iterator[tuple[ConnectionKey, TrackColumns]]:
     """Each connection with positions in the window and its samples in time order, connections in
     track_connections.sql's order (cid, callsign, logon_time), then any it does not list."""
-    rows = copy_columns_in_slices(conn, rows_query, bounds, _FIELDS, "the track window's rows")
+    rows = copy_columns_in_slices(conn, rows_query, {**bounds, **row_params}, _FIELDS, "the track window's rows")
     # Group: a stable sort by connection keeps each connection's rows in the order they came, and
     # a connection whose times are then out of order is sorted on its own (rows usually arrive in
     # time order: a partition is appended to tick by tick).
