@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -24,20 +24,28 @@ def haversine_nm(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2.0 * EARTH_RADIUS_NM * math.asin(math.sqrt(min(a, 1.0)))
 
 
-def add_track_length_nm(total: float, lat: list[float], lon: list[float], first: int, last: int) -> float:
+def add_track_length_nm(total: float, lat: Sequence[float], lon: Sequence[float], first: int, last: int) -> float:
     """`total` plus haversine_nm of each segment k..k+1 for first <= k < last, added one by one in
-    order: the same float, bit for bit, as the loop over haversine_nm, without a call per segment
-    (a completed flight sums hundreds of them, a day's flights about four million)."""
-    sin, cos, asin, sqrt = math.sin, math.cos, math.asin, math.sqrt
-    radians = _RADIANS
-    diameter = 2.0 * EARTH_RADIUS_NM
-    for k in range(first, last):
-        lat1, lat2, lon1, lon2 = lat[k], lat[k + 1], lon[k], lon[k + 1]
-        # haversine_nm's expression, operation for operation (see there).
-        a = (sin((lat2 - lat1) * radians * 0.5) ** 2
-             + cos(lat1 * radians) * cos(lat2 * radians) * sin((lon2 - lon1) * radians * 0.5) ** 2)
-        total += diameter * asin(sqrt(1.0 if a > 1.0 else a))
-    return total
+    order: the same float, bit for bit, as the loop over haversine_nm (a completed flight sums
+    hundreds of segments, a day's flights about eight million: 4 s of a day's summaries as a loop).
+    numpy does haversine_nm's arithmetic, operation for operation (its sin, cos and sqrt are the C
+    library's values; its arcsin is not, so math.asin does that), and adds up in order (accumulate)."""
+    if last - first < _SHORTEST_VECTORISED:
+        for k in range(first, last):
+            total += haversine_nm(lat[k], lon[k], lat[k + 1], lon[k + 1])
+        return total
+    lat_deg = np.asarray(lat[first:last + 1], dtype=np.float64)
+    lon_deg = np.asarray(lon[first:last + 1], dtype=np.float64)
+    lat1, lat2 = lat_deg[:-1], lat_deg[1:]
+    a = (np.sin((lat2 - lat1) * _RADIANS * 0.5) ** 2
+         + np.cos(lat1 * _RADIANS) * np.cos(lat2 * _RADIANS) * np.sin((lon_deg[1:] - lon_deg[:-1]) * _RADIANS * 0.5) ** 2)
+    roots = np.sqrt(np.minimum(a, 1.0)).tolist()
+    segments = np.fromiter(map(math.asin, roots), dtype=np.float64, count=len(roots)) * (2.0 * EARTH_RADIUS_NM)
+    return float(np.add.accumulate(np.concatenate(([total], segments)))[-1])
+
+
+# Below this many segments the loop is as quick as the arrays.
+_SHORTEST_VECTORISED = 16
 
 
 def initial_bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
