@@ -43,6 +43,9 @@ LAUNCH = """mutation($params: LaunchBackfillParams!) { launchPartitionBackfill(b
 STATUS = """query($id: String!) { partitionBackfillOrError(backfillId: $id) {
   __typename ... on PartitionBackfill { status } ... on PythonError { message } } }"""
 UNFINISHED = {"REQUESTED", "CANCELING"}
+RUNS = """query($id: String!) { runsOrError(filter: {tags: [{key: "dagster/backfill", value: $id}]}) {
+  __typename ... on Runs { results { runId status } } } }"""
+RUN_ENDED = {"SUCCESS", "FAILURE", "CANCELED"}
 SNAPSHOT_INTERVAL_S = 15
 
 
@@ -126,6 +129,12 @@ def main(argv: list[str] | None = None) -> int:
                 return None if status.get("status") in UNFINISHED else str(status)
 
             status = wait_for(finished, 4 * 3600, "end of the backfill", stack, tree, log_path)
+
+            def runs_ended() -> bool:  # the backfill is done once its days are: its last run may still be closing
+                runs = graphql(port, RUNS, {"id": backfill_id})["runsOrError"].get("results", [])
+                return all(run["status"] in RUN_ENDED for run in runs)
+
+            wait_for(runs_ended, 600, "end of the backfill's runs", stack, tree, log_path)
             done = time.time()
         finally:
             tree.collect()
@@ -139,6 +148,12 @@ def main(argv: list[str] | None = None) -> int:
         server_url = args.database_url.rsplit("/", 1)[0] + f"/{dagster_database}"
         with dagster_instance(data_dir / "dagster_home", server_url) as instance:
             runs = [r for r in run_times(instance) if r.tags.get(BACKFILL_TAG) == backfill_id]
+            for run in runs:
+                if run.status != "SUCCESS":
+                    for record in instance.get_records_for_run(run.run_id).records:
+                        event = record.event_log_entry
+                        if event.is_dagster_event and event.dagster_event.is_failure:
+                            print(f"run {run.run_id} {run.status}: {event.dagster_event.message}", file=sys.stderr)
     ended = max((r.ended for r in runs if r.ended), default=done)
     wall = ended - launched
     print(f"status: {status}")

@@ -48,12 +48,16 @@ def flight_coverage(contacts: Sequence[tuple[int, datetime, datetime]], online: 
                     airborne: Interval | None) -> FlightCoverage:
     """Coverage of one flight from its connection's contacts (facility, started_at, ended_at): over
     the connection's time online and over its airborne time (take-off to landing), and by facility."""
-    intervals = [(a, b) for _, a, b in contacts]
-    covered = seconds(merge_intervals(intervals, *online))
+    # The connection's contacts count only while it was online: a contact begins half a snapshot
+    # interval before its first snapshot, which can be before the logon, and a flight's take-off can
+    # be on an earlier connection of its chain of reconnects. Clipped once, the airborne cover is
+    # part of the cover online.
+    online_cover = merge_intervals([(a, b) for _, a, b in contacts], *online)
+    covered = seconds(online_cover)
     online_s = (online[1] - online[0]).total_seconds()
     airborne_covered = airborne_share = None
     if airborne is not None:
-        airborne_covered = seconds(merge_intervals(intervals, *airborne))
+        airborne_covered = seconds(merge_intervals(online_cover, *airborne))
         airborne_share = _share(airborne_covered, (airborne[1] - airborne[0]).total_seconds())
     by_facility = {
         name: seconds(merge_intervals([(a, b) for facility, a, b in contacts if facility == code], *online))

@@ -31,6 +31,16 @@ def test_two_controllers_at_once_cover_a_flight_once_and_each_facility_has_its_o
     assert coverage.covered_delivery_seconds == coverage.covered_ground_seconds == coverage.covered_fss_seconds == 0
 
 
+def test_airborne_cover_is_never_more_than_the_cover_online_when_a_contact_begins_before_the_logon() -> None:
+    # Taken off on an earlier connection of the chain; the contact's half interval reaches 5 s before
+    # this connection's logon.
+    logon = at(0)
+    contacts = [(6, logon - timedelta(seconds=5), at(30))]
+    coverage = flight_coverage(contacts, online=(logon, at(60)), airborne=(at(-20), at(50)))
+    assert coverage.atc_covered_seconds == coverage.atc_airborne_covered_seconds == 30 * 60
+    assert coverage.atc_airborne_covered_share == 30 / 70
+
+
 def test_a_flight_without_contacts_or_take_off_has_zero_cover_and_no_airborne_share() -> None:
     coverage = flight_coverage([], online=(at(0), at(60)), airborne=None)
     assert coverage.atc_covered_seconds == 0 and coverage.atc_covered_share == 0
