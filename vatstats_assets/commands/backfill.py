@@ -1,8 +1,8 @@
 """`vatstats backfill ASSET [ASSET ...] --start D --end D`: recompute daily assets for a range of days.
 
 Runs are recorded in Dagster's own storage (so the UI's partition view shows the days as
-materialised), up to seven days per run, never a run per day. The runs execute in this process one
-after another (a daemon's backfill from the UI runs the derived assets four days a run, two at once).
+materialised) and follow the assets' backfill policy: up to seven days per run, never a run per day,
+executed in this process one after another.
 Several assets run together, in the order of their dependencies (ingest_rebuild, then
 traffic_movements, then the summaries), in each run.
 """
@@ -20,7 +20,7 @@ from vatstats_assets.commands.common import CommandError, load_settings, open_wa
 from vatstats_assets.commands.dev import prepare_dagster_home
 from vatstats_assets.storage.server import export_environment
 
-DAYS_PER_RUN = 7  # as defs.partitions.WEEKLY_BACKFILL: one run at a time here, so the longest runs
+DAYS_PER_RUN = 7  # the same as defs.partitions.WEEKLY_BACKFILL
 # Dagster's documented tags for running a range of partitions in a single run.
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"

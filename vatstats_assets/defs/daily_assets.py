@@ -14,7 +14,7 @@ import dagster as dg
 
 from vatstats_assets.defs.conventions import OWNERS
 from vatstats_assets.defs.io_manager import write_metadata
-from vatstats_assets.defs.partitions import HALF_WEEK_BACKFILL
+from vatstats_assets.defs.partitions import WEEKLY_BACKFILL
 from vatstats_assets.storage.tables import TableSpec
 
 
@@ -34,15 +34,15 @@ class DailyTableAsset:
         return self.compute.__name__
 
     def build(self, partitions: dg.DailyPartitionsDefinition) -> dg.AssetsDefinition:
-        """A UTC day per partition, up to four days per backfill run, and the day's rows replaced in the
+        """A UTC day per partition, a week per backfill run, and the day's rows replaced in the
         table in one transaction by the warehouse IO manager (so a re-run is idempotent)."""
         with warnings.catch_warnings():
             # `backfill_policy` is "beta" in Dagster 1.13: the pinned release is tested with it, and
-            # without it a year's backfill would be 365 runs instead of 92.
+            # without it a year's backfill would be 365 runs instead of 53.
             warnings.simplefilter("ignore", dg.BetaWarning)
             return dg.asset(
                 partitions_def=partitions,
-                backfill_policy=HALF_WEEK_BACKFILL,
+                backfill_policy=WEEKLY_BACKFILL,
                 group_name=self.group,
                 kinds={"postgres"},
                 deps=list(self.deps),

@@ -25,7 +25,3 @@ def partitioned_range(partitions: dg.DailyPartitionsDefinition) -> dg.TimeWindow
 # A backfill of many days runs a week per run instead of one run per day (the rebuild: a week replayed
 # in one go across its midnights; the exports).
 WEEKLY_BACKFILL = dg.BackfillPolicy.multi_run(max_partitions_per_run=7)
-# The derived daily assets: half a week per run, so that a week's backfill is two runs, which the
-# dagster/backfill limit of dagster.yaml (2) runs side by side, one a core, while ingestion keeps up
-# (bench/week_backfill.py); a year is 92 runs.
-HALF_WEEK_BACKFILL = dg.BackfillPolicy.multi_run(max_partitions_per_run=4)
