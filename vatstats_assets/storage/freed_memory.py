@@ -5,8 +5,8 @@ A day's track read allocates and frees some 3 GB of numpy arrays (the COPY buffe
 their sorted copies). glibc's malloc serves every block over 32 MB with an mmap of its own and
 unmaps it when freed, so the next read, the next asset of the run or the next day of a backfill
 gets fresh pages from the kernel and pays a page fault for every 4 KB of them. On a virtual machine
-that is dear: on the 2-core VM the benchmarks run on, touching 1 GB of fresh memory took 1.4-11 s,
-of memory the process had freed itself 0.05 s. Told at start-up not to use mmap and never to trim
+that is dear: on the 2-core VM the benchmarks run on, touching 1 GB of fresh memory took 1.4-5.5 s,
+of memory the process had freed itself 0.15 s. Told at start-up not to use mmap and never to trim
 the heap, malloc reuses what the process freed: the day's movements and four summaries 45.7 s ->
 29.0 s (median of 3 and 2 runs, `vatstats backfill` of 2026-11-21 on a 1,500-pilot week), system
 time 18 s -> 2.3 s. A process keeps its peak until it ends (a run worker ends with its run).
