@@ -32,18 +32,18 @@ import sqlalchemy as sa
 
 from bench.dagster_runs import dagster_instance, run_times
 from bench.freshness_bench import ProcessTree, free_port, wait_for
+from vatstats_assets.commands.dev import BACKFILL_TAG
 from vatstats_assets.storage.engine import create_warehouse_engine
 
 DAILY_ASSETS = ("traffic_movements", "atc_contacts", "coverage_hourly", "movement_summaries",
                 "flight_summaries", "controller_summaries", "network_daily_stats")
-BACKFILL_TAG = "dagster/backfill"
 LAUNCH = """mutation($params: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $params) {
   __typename ... on LaunchBackfillSuccess { backfillId } ... on PythonError { message }
   ... on PartitionKeysNotFoundError { message } ... on UnauthorizedError { message } } }"""
 STATUS = """query($id: String!) { partitionBackfillOrError(backfillId: $id) {
   __typename ... on PartitionBackfill { status } ... on PythonError { message } } }"""
 UNFINISHED = {"REQUESTED", "CANCELING"}
-RUNS = """query($id: String!) { runsOrError(filter: {tags: [{key: "dagster/backfill", value: $id}]}) {
+RUNS = """query($id: String!, $tag: String!) { runsOrError(filter: {tags: [{key: $tag, value: $id}]}) {
   __typename ... on Runs { results { runId status } } } }"""
 RUN_ENDED = {"SUCCESS", "FAILURE", "CANCELED"}
 SNAPSHOT_INTERVAL_S = 15
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             status = wait_for(finished, 4 * 3600, "end of the backfill", stack, tree, log_path)
 
             def runs_ended() -> bool:  # the backfill is done once its days are: its last run may still be closing
-                runs = graphql(port, RUNS, {"id": backfill_id})["runsOrError"].get("results", [])
+                runs = graphql(port, RUNS, {"id": backfill_id, "tag": BACKFILL_TAG})["runsOrError"].get("results", [])
                 return all(run["status"] in RUN_ENDED for run in runs)
 
             wait_for(runs_ended, 600, "end of the backfill's runs", stack, tree, log_path)

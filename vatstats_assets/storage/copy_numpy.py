@@ -98,22 +98,16 @@ def copy_columns_in_slices(conn: sa.Connection, select: str, params: Mapping[str
     return native_columns(parts, fields)
 
 
-# Rows per block when records become columns: a block's records (a few MB) stay in the CPU cache
-# while each field is taken from them, instead of a pass over the whole buffer per field.
-_BLOCK_ROWS = 1 << 15
-
-
 def native_columns(parts: Sequence[np.ndarray], fields: Fields) -> dict[str, np.ndarray]:
-    """The record arrays' fields, one contiguous array each in the machine's byte order, filled block
-    by block (a day's 10 million rows: about 1 s, against 6 s for concatenating each big-endian field
-    over the whole buffer and converting it after)."""
-    total = sum(len(part) for part in parts)
-    columns = {name: np.empty(total, dtype=np.dtype(wire).newbyteorder("=")) for name, wire in fields}
+    """The record arrays' fields, one contiguous array each in the machine's byte order: each part's
+    field is swapped and copied into place in one pass (concatenating the big-endian fields first and
+    converting them after took two: four parts of 2.6 M rows, 3.3 s against 1.5 s, in a scratch
+    measurement on fresh memory)."""
+    columns = {name: np.empty(sum(len(part) for part in parts), dtype=np.dtype(wire).newbyteorder("="))
+               for name, wire in fields}
     offset = 0
     for part in parts:
-        for first in range(0, len(part), _BLOCK_ROWS):
-            block = part[first:first + _BLOCK_ROWS]
-            for name, column in columns.items():
-                column[offset + first:offset + first + len(block)] = block[name]
+        for name, column in columns.items():
+            column[offset:offset + len(part)] = part[name]
         offset += len(part)
     return columns

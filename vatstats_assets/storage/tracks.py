@@ -12,7 +12,7 @@ vatstats_tests/storage/test_tracks.py compare them).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,6 +31,7 @@ _FIELDS = (  # track_window_rows.sql's columns in order: name, type on the wire
 )
 
 ConnectionKey = tuple[int, str, datetime]
+Bounds = Mapping[str, datetime | timedelta]  # a rows query's parameters; the other queries read what they name
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def load_tracks(
 ) -> TrackWindow:
     """Connections with their points from `before` ahead of the window to `after` beyond it (the
     context the movement rules need; see core/movement_rules.py)."""
-    bounds = {"context_start": start - before, "lookahead_end": end + after}
+    bounds: Bounds = {"context_start": start - before, "lookahead_end": end + after}
     return _load(conn, bounds, query("track_window_rows"))
 
 
@@ -60,19 +61,19 @@ def load_whole_flights(
     before it, back to `rules.whole_flight_before`, the positions of the connections seen in that context
     and of the connections they may continue (track_window_rows_whole_flights.sql): the same flights
     as the whole window gives, from far fewer rows when the day before was ingested."""
-    bounds = {"context_start": start - rules.whole_flight_before, "recent_start": start - rules.context_before,
-              "lookahead_end": end + rules.context_after}
-    return _load(conn, bounds, query("track_window_rows_whole_flights"), reconnect_gap=rules.reconnect_max_gap)
+    bounds: Bounds = {"context_start": start - rules.whole_flight_before, "recent_start": start - rules.context_before,
+                      "lookahead_end": end + rules.context_after, "reconnect_gap": rules.reconnect_max_gap}
+    return _load(conn, bounds, query("track_window_rows_whole_flights"))
 
 
-def _load(conn: sa.Connection, bounds: dict[str, datetime], rows_query: str, **row_params: timedelta) -> TrackWindow:
+def _load(conn: sa.Connection, bounds: Bounds, rows_query: str) -> TrackWindow:
     plans = {
         (r.cid, r.callsign, r.logon_time): r
         for r in conn.execute(sa.text(query("track_connections")), bounds)
     }
     connections: list[Connection] = []
     total = 0
-    for (cid, callsign, logon_time), points in _connection_tracks(conn, bounds, plans, rows_query, row_params):
+    for (cid, callsign, logon_time), points in _connection_tracks(conn, bounds, plans, rows_query):
         plan = plans.get((cid, callsign, logon_time))
         connections.append(Connection(
             cid=cid, callsign=callsign, logon_time=logon_time,
@@ -86,12 +87,11 @@ def _load(conn: sa.Connection, bounds: dict[str, datetime], rows_query: str, **r
     return TrackWindow(connections, rules, total)
 
 
-def _connection_tracks(conn: sa.Connection, bounds: dict[str, datetime], plans: dict[ConnectionKey, sa.Row],
-                       rows_query: str, row_params: dict[str, timedelta]
+def _connection_tracks(conn: sa.Connection, bounds: Bounds, plans: dict[ConnectionKey, sa.Row], rows_query: str
                        ) -> Iterator[tuple[ConnectionKey, TrackColumns]]:
     """Each connection with positions in the window and its samples in time order, connections in
     track_connections.sql's order (cid, callsign, logon_time), then any it does not list."""
-    rows = copy_columns_in_slices(conn, rows_query, {**bounds, **row_params}, _FIELDS, "the track window's rows")
+    rows = copy_columns_in_slices(conn, rows_query, bounds, _FIELDS, "the track window's rows")
     # Group: a stable sort by connection keeps each connection's rows in the order they came, and
     # a connection whose times are then out of order is sorted on its own (rows usually arrive in
     # time order: a partition is appended to tick by tick).
@@ -110,7 +110,7 @@ def _connection_tracks(conn: sa.Connection, bounds: dict[str, datetime], plans: 
         yield key, track
 
 
-def _in_connection_order(conn: sa.Connection, bounds: dict[str, datetime], plans: dict[ConnectionKey, sa.Row],
+def _in_connection_order(conn: sa.Connection, bounds: Bounds, plans: dict[ConnectionKey, sa.Row],
                          spans: dict[tuple[int, ...], tuple[int, int]]
                          ) -> Iterator[tuple[ConnectionKey, tuple[int, int]]]:
     """(connection, its rows' span) for every span: the planned connections in their order, then those
@@ -127,7 +127,7 @@ def _in_connection_order(conn: sa.Connection, bounds: dict[str, datetime], plans
     unplaced = [wire_key for wire_key in spans if wire_key not in placed]
     if not unplaced:
         return
-    found = conn.execute(sa.text(query("track_connections_unplanned")), bounds | {
+    found = conn.execute(sa.text(query("track_connections_unplanned")), {**bounds,
         "cids": sorted({cid for cid, _, _ in unplaced}),
         "logon_times": sorted({from_micros(micros) for _, micros, _ in unplaced})})
     for row in found:
