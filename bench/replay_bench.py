@@ -72,13 +72,13 @@ def one_at_a_time(engine: sa.Engine, folder: Path, options: ReplayOptions) -> No
 def in_batches(workers: int) -> Callable[[sa.Engine, Path, ReplayOptions], None]:
     def replay(engine: sa.Engine, folder: Path, options: ReplayOptions) -> None:
         snapshots = discover(folder)[0]
-        with Preparer(options, workers, BATCH_SNAPSHOTS) as preparer:
-            writer = ArchiveWriter(engine, BATCH_SNAPSHOTS)
-            todo = writer.start_day(snapshots[0].update_timestamp.date(), snapshots)
-            for prepared in preparer.prepared(s.path for s in todo):
-                assert not isinstance(prepared, Refused), prepared
-                writer.add(prepared)
-            writer.flush()
+        with Preparer(options, workers) as preparer:
+            writer = ArchiveWriter(engine)
+            todo = [s.path for s in writer.start_day(snapshots[0].update_timestamp.date(), snapshots)]
+            batches = (todo[start:start + BATCH_SNAPSHOTS] for start in range(0, len(todo), BATCH_SNAPSHOTS))
+            for prepared in preparer.prepared(batches):
+                assert not prepared.refused, prepared.refused
+                writer.write(prepared)
     return replay
 
 

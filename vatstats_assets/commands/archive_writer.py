@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from vatstats_assets.commands.replay_prepare import Prepared, Refused, prepare_file
+from vatstats_assets.commands.replay_prepare import PreparedBatch, Refused, prepare_file
 from vatstats_assets.commands.snapshot_files import SavedSnapshot
 from vatstats_assets.storage.ingest import (
     TICK_PARTITIONED_TABLES,
@@ -21,7 +21,7 @@ from vatstats_assets.storage.ingest import (
 )
 from vatstats_assets.storage.partitions import ensure_partitions
 from vatstats_assets.storage.sql_files import query
-from vatstats_assets.storage.tick_batch import write_batch
+from vatstats_assets.storage.tick_batch import in_order, write_batch
 
 # Ten minutes of feed a transaction: past about 20 snapshots a batch saves little more (README,
 # Performance), and an interrupted replay redoes at most one batch.
@@ -31,10 +31,9 @@ BATCH_SNAPSHOTS = 40
 class ArchiveWriter:
     """Each batch is one transaction: an interrupted replay loses at most one."""
 
-    def __init__(self, engine: sa.Engine, batch_size: int,
+    def __init__(self, engine: sa.Engine,
                  prepare_again: Callable[[Path], PreparedTick | Refused] = prepare_file) -> None:
-        self.engine, self.batch_size, self.prepare_again = engine, batch_size, prepare_again
-        self.batch: list[Prepared] = []
+        self.engine, self.prepare_again = engine, prepare_again
         self.written = self.skipped = 0
 
     def start_day(self, day: date, saved: list[SavedSnapshot]) -> list[SavedSnapshot]:
@@ -53,30 +52,23 @@ class ArchiveWriter:
         self.skipped += len(saved) - len(todo)
         return todo
 
-    def add(self, prepared: Prepared) -> None:
-        at = prepared.tick.update_timestamp
-        if self.batch and (at <= self.batch[-1].tick.update_timestamp
-                           or at.date() != self.batch[0].tick.update_timestamp.date()):
-            self.flush()
-        self.batch.append(prepared)
-        if len(self.batch) >= self.batch_size:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.batch:
+    def write(self, prepared: PreparedBatch) -> None:
+        ticks = prepared.batch.ticks
+        if not ticks:
             return
-        ensure_tick_partitions(self.engine, self.batch[0].tick.update_timestamp.date())
-        with self.engine.begin() as conn:
-            # A replay is resumable: commits need not wait for the disk (a crash loses the last
-            # batches, which the next run writes again).
-            conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
-            written = write_batch(conn, [prepared.tick for prepared in self.batch])
+        written = False
+        if in_order(ticks):  # it is, unless a file changed after the archive was read for its times
+            ensure_tick_partitions(self.engine, ticks[0].update_timestamp.date())
+            with self.engine.begin() as conn:
+                # A replay is resumable: commits need not wait for the disk (a crash loses the last
+                # batches, which the next run writes again).
+                conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
+                written = write_batch(conn, prepared.batch)
         if written:
-            self.written += len(self.batch)
+            self.written += len(ticks)
         else:  # behind a stored snapshot: one at a time, as live ingestion would
-            for prepared in self.batch:
-                self._write_alone(prepared.path)
-        self.batch = []
+            for path in prepared.paths:
+                self._write_alone(path)
 
     def _write_alone(self, path: Path) -> None:
         tick = self.prepare_again(path)

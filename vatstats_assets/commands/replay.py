@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from vatstats_assets.commands.archive_writer import BATCH_SNAPSHOTS, ArchiveWriter
 from vatstats_assets.commands.common import CommandError, load_settings, open_warehouse, run_command
-from vatstats_assets.commands.replay_prepare import Preparer, Refused, ReplayOptions, default_workers
+from vatstats_assets.commands.replay_prepare import Preparer, ReplayOptions, default_workers
 from vatstats_assets.commands.snapshot_files import discover
 from vatstats_assets.regions import RegionError, load_region, region_name
 
@@ -70,21 +70,20 @@ def run(args: argparse.Namespace) -> int:
         )
     options = ReplayOptions(args.directory, name, settings.airspace_dir, settings.store_names)
     progress = tqdm(total=len(snapshots), desc="replay", unit="snapshot", disable=args.quiet, file=sys.stderr)
-    with open_warehouse(settings) as warehouse, Preparer(options, args.workers, args.batch) as preparer, progress:
-        replay = ArchiveWriter(warehouse.engine, args.batch)
+    with open_warehouse(settings) as warehouse, Preparer(options, args.workers) as preparer, progress:
+        replay = ArchiveWriter(warehouse.engine)
         for day, of_day in groupby(snapshots, key=lambda s: s.update_timestamp.astimezone(UTC).date()):
             saved = list(of_day)
-            todo = replay.start_day(day, saved)
+            todo = [s.path for s in replay.start_day(day, saved)]
             progress.update(len(saved) - len(todo))  # stored already: not read
-            for result in preparer.prepared(s.path for s in todo):
-                progress.update(1)
-                if isinstance(result, Refused):
-                    refused.append((result.path, result.reason))
-                    print(f"vatstats: skipped {result.path.relative_to(args.directory)}: {result.reason}",
+            batches = (todo[start:start + args.batch] for start in range(0, len(todo), args.batch))
+            for prepared in preparer.prepared(batches):
+                for file in prepared.refused:
+                    refused.append((file.path, file.reason))
+                    print(f"vatstats: skipped {file.path.relative_to(args.directory)}: {file.reason}",
                           file=sys.stderr)
-                    continue
-                replay.add(result)
-            replay.flush()
+                replay.write(prepared)
+                progress.update(prepared.files)
     print(f"replayed {replay.written} snapshots ({replay.skipped} already stored, {len(refused)} files skipped) "
           f"in region {name}")
     return 1 if refused else 0

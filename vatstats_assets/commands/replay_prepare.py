@@ -1,9 +1,11 @@
 """The CPU half of `vatstats replay`: read, parse and prepare snapshot files, in worker processes.
 
 Reading a 1,500-pilot snapshot, parsing it and building its rows costs about 60 ms of Python, more
-than writing it in a batch does (storage/tick_batch.py): worker processes prepare the next files
-while the main process writes, one process a core. Results come back in the archive's order, with
-a bounded number in flight, so memory stays flat however long the archive is.
+than writing it in a batch does (storage/tick_batch.py): worker processes prepare the next batches
+while the main process writes, one process a core. A worker prepares a whole batch of consecutive
+files, so that it formats each connection's flights row once a batch, not once a file. Batches come
+back in the archive's order, with a bounded number in flight, so memory stays flat however long
+the archive is.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from vatstats_assets.core.feed import FeedFormatError
 from vatstats_assets.core.region import Region
 from vatstats_assets.core.transceivers import TransceiversFeed
 from vatstats_assets.regions import load_region
+from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.ingest import PreparedTick, parse_and_compress, prepare_tick
-from vatstats_assets.storage.tick_batch import BatchTick, batch_tick
+from vatstats_assets.storage.tick_batch import TickBatch, tick_batch
 
 NO_TRANSCEIVERS_FILE = "no transceivers file"
 
@@ -45,9 +48,16 @@ class Refused:
 
 
 @dataclass(frozen=True)
-class Prepared:
-    path: Path
-    tick: BatchTick
+class PreparedBatch:
+    """Consecutive files prepared together: the batch their snapshots make, and the files refused."""
+
+    paths: list[Path]  # the files whose snapshots `batch` holds, in its order
+    batch: TickBatch
+    refused: list[Refused]
+
+    @property
+    def files(self) -> int:
+        return len(self.paths) + len(self.refused)
 
 
 _options: ReplayOptions | None = None
@@ -73,10 +83,28 @@ def prepare_file(path: Path) -> PreparedTick | Refused:
                         compressed=compressed, transceivers=transceivers_beside(path))
 
 
-def prepare_for_batch(path: Path) -> Prepared | Refused:
-    """prepare_file's tick as a batch writes it: what a worker sends back (storage/tick_batch.py)."""
-    tick = prepare_file(path)
-    return tick if isinstance(tick, Refused) else Prepared(path, batch_tick(tick))
+def prepare_batch(paths: list[Path]) -> PreparedBatch:
+    """Consecutive files as the batch they write (storage/tick_batch.py): what a worker sends back.
+
+    Each file's rows become the batch's as soon as it is prepared, and are freed then. The cycle
+    collector stays off for the batch: it would otherwise pass over the batch's growing text again
+    and again, and the rows hold no cycles (storage/gc_pause.py).
+    """
+    written: list[Path] = []
+    refused: list[Refused] = []
+
+    def ticks() -> Iterator[PreparedTick]:
+        for path in paths:
+            tick = prepare_file(path)
+            if isinstance(tick, Refused):
+                refused.append(tick)
+            else:
+                written.append(path)
+                yield tick
+
+    with collector_paused():
+        batch = tick_batch(ticks())
+    return PreparedBatch(written, batch, refused)
 
 
 def transceivers_beside(snapshot: Path) -> TransceiversFeed:
@@ -95,14 +123,14 @@ def default_workers() -> int:
 
 
 class Preparer:
-    """Prepares files in `workers` processes (0: in this one), yielding results in order. This
-    process is made ready too, to prepare again what a batch could not take (prepare_file)."""
+    """Prepares batches of files in `workers` processes (0: in this one), yielding them in order.
+    This process is made ready too, to prepare again what a batch could not take (prepare_file)."""
 
-    def __init__(self, options: ReplayOptions, workers: int, batch_size: int = 1) -> None:
+    def __init__(self, options: ReplayOptions, workers: int) -> None:
         self.workers = workers
-        # Files prepared ahead of the writer: a batch's worth and more, so that the workers go on
-        # while the writer spends a second in PostgreSQL (a BatchTick is about 1 MB at 1,500 pilots).
-        self.ahead = max(batch_size + 2 * workers, 4 * workers)
+        # Batches prepared ahead of the writer: each worker's next one while it writes (a batch of
+        # forty 1,500-pilot snapshots is about 10 MB).
+        self.ahead = 2 * workers
         self._pool: Executor | None = None
         start_worker(options)
         if workers:
@@ -111,13 +139,13 @@ class Preparer:
             self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                              initializer=start_worker, initargs=(options,))
 
-    def prepared(self, paths: Iterable[Path]) -> Iterator[Prepared | Refused]:
+    def prepared(self, batches: Iterable[list[Path]]) -> Iterator[PreparedBatch]:
         if self._pool is None:
-            yield from map(prepare_for_batch, paths)
+            yield from map(prepare_batch, batches)
             return
-        pending: deque[Future[Prepared | Refused]] = deque()
-        for path in paths:
-            pending.append(self._pool.submit(prepare_for_batch, path))
+        pending: deque[Future[PreparedBatch]] = deque()
+        for paths in batches:
+            pending.append(self._pool.submit(prepare_batch, paths))
             if len(pending) >= self.ahead:
                 yield pending.popleft().result()
         while pending:

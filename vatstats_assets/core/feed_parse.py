@@ -12,7 +12,6 @@ the feed parses with the same code.
 from __future__ import annotations
 
 import gzip
-import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -20,10 +19,10 @@ from typing import Any, TypeVar
 
 import orjson
 
+from vatstats_assets.core import feed_fields as field
 from vatstats_assets.core.feed_model import (
     Controller,
     FeedFormatError,
-    FlightPlan,
     General,
     Pilot,
     Prefile,
@@ -32,18 +31,13 @@ from vatstats_assets.core.feed_model import (
     Snapshot,
 )
 from vatstats_assets.core.feed_values import (
-    parse_altitude_ft,
-    parse_cruise_tas_kt,
     parse_feed_timestamp,
     parse_frequency_khz,
 )
+from vatstats_assets.core.pilot_columns import pilots_by_column
 
 SUPPORTED_FEED_VERSION = 3
 
-# Real callsigns are at most a dozen characters ("1313538_OBS"). A callsign is part of every
-# connection's key, and PostgreSQL cannot index a key of more than about 2.7 kB: one absurd
-# callsign would otherwise make every tick it appears in fail as a whole.
-MAX_CALLSIGN_LENGTH = 32
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -96,9 +90,12 @@ def parse_document(document: Any) -> Snapshot:
         raise FeedFormatError(f"feed JSON is {_json_kind(document)}, expected an object")
     general = _general(document)
     skipped: list[SkippedRecord] = []
-    pilots, pilot_duplicates = _unique_by_callsign(
-        "pilots", _section(document, "pilots", required=True), _pilot, skipped
-    )
+    pilot_records = _section(document, "pilots", required=True)
+    by_column = pilots_by_column(pilot_records)  # the common, well-formed case, read faster
+    if by_column is not None:
+        pilots, pilot_duplicates = tuple(by_column), 0
+    else:
+        pilots, pilot_duplicates = _unique_by_callsign("pilots", pilot_records, _pilot, skipped)
     controllers, controller_duplicates = _unique_by_callsign(
         "controllers", _section(document, "controllers", required=True), _controller, skipped
     )
@@ -186,7 +183,7 @@ def _general(document: Any) -> General:
         ) from None
     # Older v3 snapshots always say 3; a missing version is read as 3, another one
     # means a feed whose meaning this parser does not know.
-    version = _int_or_none(general.get("version"))
+    version = field.int_or_none(general.get("version"))
     if version is None:
         version = SUPPORTED_FEED_VERSION
     elif version != SUPPORTED_FEED_VERSION:
@@ -196,9 +193,9 @@ def _general(document: Any) -> General:
     return General(
         version=version,
         update_timestamp=update_timestamp,
-        connected_clients=_int_or_none(general.get("connected_clients")),
-        unique_users=_int_or_none(general.get("unique_users")),
-        reload=_int_or_none(general.get("reload")),
+        connected_clients=field.int_or_none(general.get("connected_clients")),
+        unique_users=field.int_or_none(general.get("unique_users")),
+        reload=field.int_or_none(general.get("reload")),
     )
 
 
@@ -236,14 +233,6 @@ def _json_kind(value: Any) -> str:
 _Connection = TypeVar("_Connection", Pilot, Controller, Prefile)
 
 
-class _BadRecord(Exception):
-    """One record is unusable; its reason is counted and the snapshot goes on."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 def _unique_by_callsign(
     section: str,
     records: list[Any],
@@ -261,7 +250,7 @@ def _unique_by_callsign(
     for index, record in enumerate(records):
         try:
             item = build(record)
-        except _BadRecord as bad:
+        except field.BadRecord as bad:
             skipped.append(SkippedRecord(section, index, bad.reason))
             continue
         previous = by_callsign.get(item.callsign)
@@ -278,7 +267,7 @@ def _servers(records: list[Any], skipped: list[SkippedRecord]) -> tuple[Server, 
     for index, record in enumerate(records):
         try:
             servers.append(_server(record))
-        except _BadRecord as bad:
+        except field.BadRecord as bad:
             skipped.append(SkippedRecord("servers", index, bad.reason))
     return tuple(servers)
 
@@ -290,7 +279,7 @@ def _lookup(section: str, entries: list[Any], skipped: list[SkippedRecord]) -> d
         if not isinstance(entry, Mapping):
             skipped.append(SkippedRecord(section, index, "record is not an object"))
             continue
-        entry_id = _int_or_none(entry.get("id"))
+        entry_id = field.int_or_none(entry.get("id"))
         short = entry.get("short", entry.get("short_name"))
         if entry_id is None:
             skipped.append(SkippedRecord(section, index, "id is not an integer"))
@@ -306,249 +295,78 @@ def _lookup(section: str, entries: list[Any], skipped: list[SkippedRecord]) -> d
 
 def _pilot(record: Any) -> Pilot:
     if type(record) is not dict:
-        raise _BadRecord("record is not an object")
+        raise field.BadRecord("record is not an object")
     get = record.get
     # Positional, in Pilot's field order: keyword arguments make a NamedTuple markedly slower to
     # build, and a snapshot builds thousands.
     return Pilot(
-        _cid(record),
-        _name(record),
-        _callsign(record),
-        _text(get("server")),
-        _int_or_none(get("pilot_rating")),
-        _int_or_none(get("military_rating")),
-        _coordinate(record, "latitude", 90.0),
-        _coordinate(record, "longitude", 180.0),
-        _required_int(record, "altitude"),
-        _required_int(record, "groundspeed"),
-        _required_int(record, "heading"),
-        _squawk(get("transponder")),
-        _float_or_none(get("qnh_i_hg")),
-        _int_or_none(get("qnh_mb")),
-        _flight_plan(get("flight_plan")),
-        _timestamp(record, "logon_time"),
-        _timestamp(record, "last_updated"),
+        field.cid(record),
+        field.name(record),
+        field.callsign(record),
+        field.text(get("server")),
+        field.int_or_none(get("pilot_rating")),
+        field.int_or_none(get("military_rating")),
+        field.coordinate(record, "latitude", 90.0),
+        field.coordinate(record, "longitude", 180.0),
+        field.required_int(record, "altitude"),
+        field.required_int(record, "groundspeed"),
+        field.required_int(record, "heading"),
+        field.squawk(get("transponder")),
+        field.float_or_none(get("qnh_i_hg")),
+        field.int_or_none(get("qnh_mb")),
+        field.flight_plan(get("flight_plan")),
+        field.timestamp(record, "logon_time"),
+        field.timestamp(record, "last_updated"),
     )
 
 
 def _controller(record: Any) -> Controller:
     if type(record) is not dict:
-        raise _BadRecord("record is not an object")
+        raise field.BadRecord("record is not an object")
     return Controller(
-        cid=_cid(record),
-        name=_name(record),
-        callsign=_callsign(record),
+        cid=field.cid(record),
+        name=field.name(record),
+        callsign=field.callsign(record),
         frequency_khz=parse_frequency_khz(record.get("frequency")),
-        facility=_required_int(record, "facility"),
-        rating=_required_int(record, "rating"),
-        server=_text(record.get("server")),
-        visual_range=_int_or_none(record.get("visual_range")),
-        text_atis=_atis_text(record.get("text_atis")),
-        atis_code=_text(record.get("atis_code")),
-        logon_time=_timestamp(record, "logon_time"),
-        last_updated=_timestamp(record, "last_updated"),
+        facility=field.required_int(record, "facility"),
+        rating=field.required_int(record, "rating"),
+        server=field.text(record.get("server")),
+        visual_range=field.int_or_none(record.get("visual_range")),
+        text_atis=field.atis_text(record.get("text_atis")),
+        atis_code=field.text(record.get("atis_code")),
+        logon_time=field.timestamp(record, "logon_time"),
+        last_updated=field.timestamp(record, "last_updated"),
     )
 
 
 def _prefile(record: Any) -> Prefile:
     if type(record) is not dict:
-        raise _BadRecord("record is not an object")
+        raise field.BadRecord("record is not an object")
     return Prefile(
-        cid=_cid(record),
-        name=_name(record),
-        callsign=_callsign(record),
-        flight_plan=_flight_plan(record.get("flight_plan")),
-        last_updated=_timestamp(record, "last_updated"),
+        cid=field.cid(record),
+        name=field.name(record),
+        callsign=field.callsign(record),
+        flight_plan=field.flight_plan(record.get("flight_plan")),
+        last_updated=field.timestamp(record, "last_updated"),
     )
 
 
 def _server(record: Any) -> Server:
     if type(record) is not dict:
-        raise _BadRecord("record is not an object")
-    ident = _text(record.get("ident"))
+        raise field.BadRecord("record is not an object")
+    ident = field.text(record.get("ident"))
     if ident is None:
-        raise _BadRecord("ident is missing")
+        raise field.BadRecord("ident is missing")
     # 2024 feeds add a boolean `client_connections_allowed` beside the older integer flag.
     allowed = record.get("clients_connection_allowed")
     if allowed is None:
         allowed = record.get("client_connections_allowed")
     return Server(
         ident=ident,
-        hostname_or_ip=_text(record.get("hostname_or_ip")),
-        location=_text(record.get("location")),
-        name=_text(record.get("name")),
+        hostname_or_ip=field.text(record.get("hostname_or_ip")),
+        location=field.text(record.get("location")),
+        name=field.text(record.get("name")),
         clients_connection_allowed=None if allowed is None else bool(allowed),
     )
 
 
-# A pilot's plan comes back unchanged snapshot after snapshot: each distinct plan is built once
-# (a quarter of a 1,500-pilot snapshot's parsing). The key holds every field's value and its type
-# (1, 1.0 and True are equal as keys but not as fields); the memo is emptied when it fills.
-_PLAN_MEMO_LIMIT = 50_000
-_plan_memo: dict[tuple, FlightPlan] = {}
-
-
-def _flight_plan(plan: Any) -> FlightPlan | None:
-    # Anything but an object (null, or junk) means no usable plan; the pilot's
-    # position is still worth keeping, so this never rejects the record.
-    if type(plan) is not dict:
-        return None
-    try:
-        key = (*plan.items(), *map(type, plan.values()))
-        built = _plan_memo.get(key)
-    except TypeError:  # a value that cannot be a key (a list, an object): built every time
-        return _build_flight_plan(plan)
-    if built is None:
-        built = _build_flight_plan(plan)
-        if len(_plan_memo) >= _PLAN_MEMO_LIMIT:
-            _plan_memo.clear()
-        _plan_memo[key] = built
-    return built
-
-
-def _build_flight_plan(plan: dict[str, Any]) -> FlightPlan:
-    get = plan.get
-    return FlightPlan(  # positional, in FlightPlan's field order (see _pilot)
-        _text(get("flight_rules")),
-        _text(get("aircraft")),
-        _text(get("aircraft_faa")),
-        _text(get("aircraft_short")),
-        _icao(get("departure")),
-        _icao(get("arrival")),
-        _icao(get("alternate")),
-        parse_cruise_tas_kt(get("cruise_tas")),
-        parse_altitude_ft(get("altitude")),
-        _text(get("deptime")),
-        _text(get("enroute_time")),
-        _text(get("fuel_time")),
-        _text(get("remarks")),
-        _text(get("route")),
-        _int_or_none(get("revision_id")),
-        _squawk(get("assigned_transponder")),
-    )
-
-
-# --- fields -------------------------------------------------------------------------
-# Required fields raise _BadRecord with a reason that names the field but not the
-# value, so reasons aggregate into useful counts. Optional fields never raise.
-
-
-def _required_int(record: dict[str, Any], key: str) -> int:
-    value = record.get(key)
-    if type(value) is int:
-        return value
-    if value is None:
-        raise _BadRecord(f"{key} is missing")
-    number = _int_or_none(value)
-    if number is None:
-        raise _BadRecord(f"{key} is not a number")
-    return number
-
-
-def _cid(record: dict[str, Any]) -> int:
-    # An identity, unlike a measurement: never rounded, so 1234.5 is refused.
-    value = record.get("cid")
-    if type(value) is int:
-        return value
-    if value is None:
-        raise _BadRecord("cid is missing")
-    if type(value) is str and value.strip().isascii() and value.strip().isdigit():
-        return int(value)
-    if type(value) is float and value.is_integer():
-        return int(value)
-    raise _BadRecord("cid is not an integer")
-
-
-def _coordinate(record: dict[str, Any], key: str, limit: float) -> float:
-    value = record.get(key)
-    number: float | None
-    if type(value) is float or type(value) is int:
-        number = float(value)
-    elif value is None:
-        raise _BadRecord(f"{key} is missing")
-    else:
-        number = _float_or_none(value)
-        if number is None:
-            raise _BadRecord(f"{key} is not a number")
-    if not -limit <= number <= limit:
-        raise _BadRecord(f"{key} is out of range")
-    return number
-
-
-def _timestamp(record: dict[str, Any], key: str) -> datetime:
-    value = record.get(key)
-    if value is None:
-        raise _BadRecord(f"{key} is missing")
-    try:
-        return parse_feed_timestamp(value)
-    except ValueError:
-        raise _BadRecord(f"{key} is not a valid timestamp") from None
-
-
-def _callsign(record: dict[str, Any]) -> str:
-    value = record.get("callsign")
-    if type(value) is not str:
-        raise _BadRecord("callsign is missing" if value is None else "callsign is not a string")
-    callsign = value.strip()
-    if not callsign:
-        raise _BadRecord("callsign is missing")
-    if len(callsign) > MAX_CALLSIGN_LENGTH:
-        raise _BadRecord(f"callsign is longer than {MAX_CALLSIGN_LENGTH} characters")
-    return callsign
-
-
-def _name(record: dict[str, Any]) -> str:
-    value = record.get("name")
-    return value if type(value) is str else ""
-
-
-def _int_or_none(value: Any) -> int | None:
-    if type(value) is int:
-        return value
-    if type(value) is float:
-        return round(value) if math.isfinite(value) else None
-    if type(value) is str:
-        try:
-            return int(value.strip())
-        except ValueError:
-            number = _float_or_none(value)
-            return None if number is None else round(number)
-    return None
-
-
-def _float_or_none(value: Any) -> float | None:
-    if type(value) is float or type(value) is int:
-        return float(value)
-    if type(value) is str:
-        try:
-            number = float(value)
-        except ValueError:
-            return None
-        return number if math.isfinite(number) else None
-    return None
-
-
-def _text(value: Any) -> str | None:
-    if type(value) is not str:
-        return None
-    return value.strip() or None
-
-
-def _icao(value: Any) -> str | None:
-    if type(value) is not str:
-        return None
-    return value.strip().upper() or None
-
-
-def _squawk(value: Any) -> str | None:
-    # A transponder code is four octal digits; a number would lose its leading zeros.
-    if type(value) is int:
-        return f"{value:04d}"
-    return _text(value)
-
-
-def _atis_text(value: Any) -> str | None:
-    if type(value) is list:
-        text = "\n".join(line for line in value if type(line) is str)
-        return text or None
-    return _text(value)

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from vatstats_assets.core.feed_parse import MAX_CALLSIGN_LENGTH
+from vatstats_assets.core.feed_fields import MAX_CALLSIGN_LENGTH
 
 MAX_FREQUENCY_HZ = 2**31 - 1
 """Frequencies are stored as integer (int4). Nothing a VATSIM client tunes comes near 2.1 GHz (the

@@ -9,18 +9,18 @@ judges which moved (and gives the flights rows their first_seen, max_altitude_ft
 the runs the batch makes (core/tick_batch.py). vatstats_tests/storage/test_tick_batch.py checks
 the tables against one-at-a-time writing.
 
-A snapshot travels as a BatchTick, built where the file was parsed (a replay worker process):
-COPY text and plain rows, cheap to send between processes (pickling a PreparedTick's 1,500
-FlightRows and their datetimes cost 24 ms a snapshot, more than writing it).
+A batch travels as a TickBatch, built where its files were parsed (a replay worker process
+prepares a whole batch): COPY text and plain rows, cheap to send between processes (pickling a
+PreparedTick's 1,500 FlightRows and their datetimes cost 24 ms a snapshot, more than writing it).
 
 The batch must be newer than every stored snapshot, in time order, each snapshot once, and inside
-one day (its partitions made): `write_batch` checks the first and returns False, writing nothing,
-when it does not hold (the caller writes those one at a time).
+one day (its partitions made; `in_order` tells): `write_batch` checks the first and returns False,
+writing nothing, when it does not hold (the caller writes those one at a time).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
@@ -31,7 +31,7 @@ from vatstats_assets.core.snapshot_rows import PARKED_ALTITUDE_JITTER_FT, AtcRow
 from vatstats_assets.core.tick_batch import TuningTick, keyed_tunings, last_atc_positions, tuning_runs
 from vatstats_assets.core.tuning_runs import TickTunings
 from vatstats_assets.storage import bulk
-from vatstats_assets.storage.copy_format import copy_text
+from vatstats_assets.storage.copy_format import column_fields, copy_text
 from vatstats_assets.storage.ingest import PreparedTick
 from vatstats_assets.storage.sql_files import query
 from vatstats_assets.storage.tables import ATC_POSITIONS, FEED_SNAPSHOTS, FLIGHT_POSITIONS, FLIGHTS, TableSpec
@@ -46,26 +46,44 @@ BATCH_FLIGHTS = TableSpec(
 )
 _TRANSCEIVERS_ENTRIES = FEED_SNAPSHOTS.columns.index("transceivers_entries")
 # The flights columns that make a track row, in FLIGHT_POSITIONS' order (observed_at is last_seen).
-_POSITION_FIELDS = itemgetter(*(FLIGHTS.columns.index("last_seen" if c == "observed_at" else c)
-                                for c in FLIGHT_POSITIONS.columns))
+_POSITION_COLUMNS = itemgetter(*(FLIGHTS.columns.index("last_seen" if c == "observed_at" else c)
+                                 for c in FLIGHT_POSITIONS.columns))
 _RUN_COLUMNS = ("run", "cid", "callsign", "logon_time", "is_pilot", "frequency_hz", "channel_hz", "first_seen",
                 "last_seen", "site_latitudes", "site_longitudes", "continues_from")
 
 
 @dataclass(frozen=True)
 class BatchTick:
-    """One snapshot as write_batch takes it."""
+    """One snapshot of a batch: what write_batch takes of it besides its flights rows."""
 
     update_timestamp: datetime
     snapshot_row: tuple  # feed_snapshots, in FEED_SNAPSHOTS.columns order
     atc_positions: list[AtcRow]
-    flight_lines: dict[str, str]  # connection (its row's first three COPY fields) -> its flights row, COPY text
     positions_text: str  # every flight's position, COPY text for stage_batch_positions
     tunings: TuningTick
 
 
-def batch_tick(tick: PreparedTick) -> BatchTick:
-    flights: Sequence[FlightRow] = _rows(tick, "flights")  # type: ignore[assignment]
+@dataclass(frozen=True)
+class TickBatch:
+    """Consecutive snapshots as write_batch takes them. Of the flights rows only each connection's
+    last is written: only it is formatted (a 1,500-pilot snapshot's rows take 12 ms to format,
+    nearly all of them for rows the next snapshot replaces)."""
+
+    ticks: list[BatchTick]
+    flights_text: str  # each connection's last flights row in the batch, COPY text
+
+
+def tick_batch(prepared: Iterable[PreparedTick]) -> TickBatch:
+    ticks = []
+    last: dict[tuple, FlightRow] = {}
+    for tick in prepared:
+        flights: Sequence[FlightRow] = _rows(tick, "flights")  # type: ignore[assignment]
+        ticks.append(_batch_tick(tick, flights))
+        last.update({row[:3]: row for row in flights})
+    return TickBatch(ticks, copy_text(list(last.values())))
+
+
+def _batch_tick(tick: PreparedTick, flights: Sequence[FlightRow]) -> BatchTick:
     atc: Sequence[AtcRow] = _rows(tick, "atc_positions")  # type: ignore[assignment]
     snapshot_row = _rows(tick, "raw_feed_snapshot")[0]
     tunings = tick.tables["transceiver_tunings"]
@@ -74,21 +92,21 @@ def batch_tick(tick: PreparedTick) -> BatchTick:
         tunings.rows, {row.callsign: (row.cid, row.logon_time) for row in flights},
         {row.callsign: (row.cid, row.logon_time) for row in atc if not row.is_atis},
     ) if tunings.rows else []
-    lines = copy_text(flights).split("\n")[:-1]  # a line a row: COPY text escapes a newline in a value
-    # A position is fields of its flights row: cut from the line, not formatted a second time.
-    positions = ["\t".join(_POSITION_FIELDS(line.split("\t"))) for line in lines]
     return BatchTick(
         update_timestamp=tick.update_timestamp,
         snapshot_row=tuple(snapshot_row),
         atc_positions=list(atc),
-        flight_lines={line[:_third_tab(line)]: line for line in lines},
-        positions_text="\n".join(positions) + "\n" if positions else "",
+        positions_text=_positions_text(flights),
         tunings=TuningTick(tick.update_timestamp, snapshot_row[_TRANSCEIVERS_ENTRIES] is not None, keyed),
     )
 
 
-def _third_tab(line: str) -> int:
-    return line.find("\t", line.find("\t", line.find("\t") + 1) + 1)
+def _positions_text(flights: Sequence[FlightRow]) -> str:
+    """The track rows of a snapshot's flights, COPY text: the position columns of their rows."""
+    if not flights:
+        return ""
+    columns = _POSITION_COLUMNS(list(zip(*flights, strict=True)))
+    return "\n".join(map("\t".join, zip(*map(column_fields, columns), strict=True))) + "\n"
 
 
 def _rows(tick: PreparedTick, table: str) -> Sequence[tuple]:
@@ -97,15 +115,17 @@ def _rows(tick: PreparedTick, table: str) -> Sequence[tuple]:
     return rows.rows
 
 
-def write_batch(conn: sa.Connection, ticks: Sequence[BatchTick]) -> bool:
-    """Write `ticks` (in time order) in the caller's transaction; False, with nothing written, when
-    a stored snapshot is as new as the first of them."""
+def write_batch(conn: sa.Connection, batch: TickBatch) -> bool:
+    """Write the batch's snapshots (in time order) in the caller's transaction; False, with nothing
+    written, when a stored snapshot is as new as the first of them."""
+    ticks = batch.ticks
     if not ticks:
         return True
     stored = conn.execute(sa.text(query("batch_newest_stored"))).one()
     if stored.latest is not None and stored.latest >= ticks[0].update_timestamp:
         return False
-    _check_order(ticks)
+    if not in_order(ticks):
+        raise ValueError("a batch of snapshots must be in time order, each snapshot once, inside one UTC day")
     conn.exec_driver_sql(query("batch_stages"))
     # The stages have no statistics (temporary, filled a moment ago): without this the planner
     # nests loops over tens of thousands of staged positions (360 ms a batch, against 40 ms).
@@ -113,30 +133,26 @@ def write_batch(conn: sa.Connection, ticks: Sequence[BatchTick]) -> bool:
     bulk.append(conn, FEED_SNAPSHOTS, bulk.TableRows(FEED_SNAPSHOTS.columns, [tick.snapshot_row for tick in ticks]))
     bulk.upsert(conn, ATC_POSITIONS, bulk.TableRows(
         ATC_POSITIONS.columns, last_atc_positions(tick.atc_positions for tick in ticks)))
-    _write_flights_and_track(conn, ticks)
+    _write_flights_and_track(conn, batch)
     _write_runs(conn, ticks, stored.latest, stored.latest_transceivers)
     return True
 
 
-def _check_order(ticks: Sequence[BatchTick]) -> None:
+def in_order(ticks: Sequence[BatchTick]) -> bool:
+    """Whether `ticks` are in time order, each snapshot once, inside one UTC day: a batch's shape."""
     times = [tick.update_timestamp for tick in ticks]
-    if any(later <= earlier for earlier, later in zip(times, times[1:], strict=False)):
-        raise ValueError("a batch of snapshots must be in time order, each snapshot once")
-    if times[0].date() != times[-1].date():
-        raise ValueError("a batch of snapshots must lie inside one UTC day")
+    return all(earlier < later for earlier, later in zip(times, times[1:], strict=False)) and (
+        not times or times[0].date() == times[-1].date())
 
 
-def _write_flights_and_track(conn: sa.Connection, ticks: Sequence[BatchTick]) -> None:
+def _write_flights_and_track(conn: sa.Connection, batch: TickBatch) -> None:
     bulk.copy_text_lines(conn, "stage_batch_positions", FLIGHT_POSITIONS.columns,
-                         "".join(tick.positions_text for tick in ticks))
+                         "".join(tick.positions_text for tick in batch.ticks))
     conn.execute(sa.text(query("batch_judge_positions")), {"parked_altitude_jitter_ft": PARKED_ALTITUDE_JITTER_FT})
-    last: dict[str, str] = {}
-    for tick in ticks:
-        last.update(tick.flight_lines)
-    if not last:
+    if not batch.flights_text:
         return
     stage = bulk.stage_table(conn, FLIGHTS)
-    bulk.copy_text_lines(conn, stage, FLIGHTS.columns, "\n".join(last.values()) + "\n")
+    bulk.copy_text_lines(conn, stage, FLIGHTS.columns, batch.flights_text)
     conn.exec_driver_sql(query("batch_flights_from_positions"))
     conn.exec_driver_sql(bulk.upsert_sql(BATCH_FLIGHTS, stage))
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 import vatstats_assets
 from vatstats_assets.core.feed import parse_snapshot
-from vatstats_assets.core.feed_parse import MAX_CALLSIGN_LENGTH
+from vatstats_assets.core.feed_fields import MAX_CALLSIGN_LENGTH
 from vatstats_assets.definitions import build_resources
 from vatstats_assets.defs.resources import WarehouseResource
 from vatstats_assets.settings import Settings

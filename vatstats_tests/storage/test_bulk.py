@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pandas as pd
 import pytest
@@ -24,6 +24,22 @@ def atc_row(callsign: str, *, seen: datetime = T0, text_atis: str | None = None,
 def test_copy_format_tells_null_from_empty_and_escapes_control_characters() -> None:
     text = copy_text([(None, "", "a\tb\\c\nd", True, 1.5)])
     assert text == "\\N\t\t" + "a\\tb\\\\c\\nd" + "\tt\t1.5\n"
+
+
+def test_copy_format_writes_every_datetime_as_isoformat_does() -> None:
+    # Formatted a column at a time, by orjson where it agrees with isoformat: it must agree exactly.
+    odd_zone = timezone(timedelta(hours=5, minutes=30, seconds=7))
+    columns = [
+        [T0 + timedelta(microseconds=7_919 * i) for i in range(500)],  # a microsecond part or none
+        [T0] * 500,  # a snapshot's seen
+        [None if i % 3 else T0 - timedelta(days=i) for i in range(500)],
+        [datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)] * 250,
+        [datetime(2026, 11, 20, 10, 0, 0, i) for i in range(500)],  # naive
+        [T0.astimezone(odd_zone), T0] * 250,  # a zone whose offset has seconds: not orjson's
+    ]
+    for column in columns:
+        lines = copy_text([(value,) for value in column]).split("\n")[:-1]
+        assert lines == ["\\N" if value is None else value.isoformat() for value in column]
 
 
 def test_copy_format_refuses_nul_characters() -> None:
@@ -102,7 +118,8 @@ def test_replace_window_refuses_rows_outside_the_window(engine: sa.Engine) -> No
 
 def test_missing_partitions_are_reported_then_created_once(engine: sa.Engine) -> None:
     days = [date(2021, 6, 13), date(2021, 6, 14)]
-    with engine.begin() as conn:
+    # Never committed: the partitions would outlive the test and show in another (a replay's days).
+    with engine.connect() as conn:
         conn.exec_driver_sql("DROP TABLE IF EXISTS vatstats.flight_positions_p20210613, vatstats.flight_positions_p20210614")
         assert missing_partitions(conn, days, ["flight_positions"]) == [("flight_positions", d) for d in days]
         assert len(ensure_partitions(conn, days[0], days[1], ["flight_positions"])) == 2

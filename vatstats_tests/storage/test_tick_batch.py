@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from vatstats_assets.core.region import region
 from vatstats_assets.core.transceivers import TransceiversFeed
 from vatstats_assets.storage.ingest import PreparedTick, ensure_tick_partitions
-from vatstats_assets.storage.tick_batch import batch_tick, write_batch
+from vatstats_assets.storage.tick_batch import tick_batch, write_batch
 from vatstats_tests.support.midnight_feed import checksums, empty_ingest_tables, one_at_a_time, prepare
 from vatstats_tests.support.tuning_feeds import SYDNEY, data_body, pilot, radio, tx_body
 
@@ -29,7 +29,7 @@ def in_batches(engine: sa.Engine, ticks: Sequence[PreparedTick], size: int) -> N
 def write(engine: sa.Engine, batch: list[PreparedTick]) -> None:
     ensure_tick_partitions(engine, batch[0].update_timestamp.date())
     with engine.begin() as conn:
-        assert write_batch(conn, [batch_tick(tick) for tick in batch])
+        assert write_batch(conn, tick_batch(batch))
 
 
 def test_the_feed_has_what_the_batches_must_get_right(ticks: list[PreparedTick]) -> None:
@@ -81,15 +81,15 @@ def test_a_batch_older_than_a_stored_snapshot_is_refused_and_writes_nothing(engi
     one_at_a_time(engine, ticks[10:12])
     before = checksums(engine)
     with engine.begin() as conn:
-        assert not write_batch(conn, [batch_tick(tick) for tick in ticks[:11]])
+        assert not write_batch(conn, tick_batch(ticks[:11]))
     assert checksums(engine) == before
 
 
 def test_a_batch_out_of_order_or_over_midnight_is_a_programming_error(engine, ticks) -> None:
     with engine.begin() as conn, pytest.raises(ValueError, match="time order"):
-        write_batch(conn, [batch_tick(ticks[1]), batch_tick(ticks[0])])
+        write_batch(conn, tick_batch([ticks[1], ticks[0]]))
     with engine.begin() as conn, pytest.raises(ValueError, match="one UTC day"):
-        write_batch(conn, [batch_tick(tick) for tick in ticks[140:160]])
+        write_batch(conn, tick_batch(ticks[140:160]))
 
 
 def test_rebuilding_a_day_ingested_with_transceivers_keeps_them_and_their_runs(engine, ticks) -> None:
