@@ -13,9 +13,5 @@ FROM (
     FROM stage_batch_positions
     GROUP BY cid, callsign, logon_time
 ) AS p
-LEFT JOIN (
-    SELECT cid, callsign, logon_time, max(observed_at) AS last_moved
-    FROM stage_batch_moved
-    GROUP BY cid, callsign, logon_time
-) AS m USING (cid, callsign, logon_time)
+LEFT JOIN stage_batch_moved AS m USING (cid, callsign, logon_time)
 WHERE p.cid = s.cid AND p.callsign = s.callsign AND p.logon_time = s.logon_time

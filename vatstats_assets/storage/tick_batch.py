@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from operator import itemgetter
 
 import sqlalchemy as sa
@@ -48,6 +48,8 @@ _TRANSCEIVERS_ENTRIES = FEED_SNAPSHOTS.columns.index("transceivers_entries")
 # The flights columns that make a track row, in FLIGHT_POSITIONS' order (observed_at is last_seen).
 _POSITION_COLUMNS = itemgetter(*(FLIGHTS.columns.index("last_seen" if c == "observed_at" else c)
                                  for c in FLIGHT_POSITIONS.columns))
+# The clause batch_judge_positions.sql appends track rows with when some may be stored already.
+_ON_CONFLICT = "\n    ON CONFLICT DO NOTHING\n"
 _RUN_COLUMNS = ("run", "cid", "callsign", "logon_time", "is_pilot", "frequency_hz", "channel_hz", "first_seen",
                 "last_seen", "site_latitudes", "site_longitudes", "continues_from")
 
@@ -121,8 +123,11 @@ def write_batch(conn: sa.Connection, batch: TickBatch) -> bool:
     ticks = batch.ticks
     if not ticks:
         return True
-    stored = conn.execute(sa.text(query("batch_newest_stored"))).one()
-    if stored.latest is not None and stored.latest >= ticks[0].update_timestamp:
+    first = ticks[0].update_timestamp
+    day_start = datetime.combine(first.astimezone(UTC).date(), time(), UTC)
+    stored = conn.execute(sa.text(query("batch_newest_stored")),
+                          {"day_start": day_start, "day_end": day_start + timedelta(days=1)}).one()
+    if stored.latest is not None and stored.latest >= first:
         return False
     if not in_order(ticks):
         raise ValueError("a batch of snapshots must be in time order, each snapshot once, inside one UTC day")
@@ -133,7 +138,8 @@ def write_batch(conn: sa.Connection, batch: TickBatch) -> bool:
     bulk.append(conn, FEED_SNAPSHOTS, bulk.TableRows(FEED_SNAPSHOTS.columns, [tick.snapshot_row for tick in ticks]))
     bulk.upsert(conn, ATC_POSITIONS, bulk.TableRows(
         ATC_POSITIONS.columns, last_atc_positions(tick.atc_positions for tick in ticks)))
-    _write_flights_and_track(conn, batch)
+    _write_flights_and_track(conn, batch, may_conflict=stored.latest_position is not None
+                             and stored.latest_position >= first)
     _write_runs(conn, ticks, stored.latest, stored.latest_transceivers)
     return True
 
@@ -145,10 +151,13 @@ def in_order(ticks: Sequence[BatchTick]) -> bool:
         not times or times[0].date() == times[-1].date())
 
 
-def _write_flights_and_track(conn: sa.Connection, batch: TickBatch) -> None:
+def _write_flights_and_track(conn: sa.Connection, batch: TickBatch, *, may_conflict: bool) -> None:
     bulk.copy_text_lines(conn, "stage_batch_positions", FLIGHT_POSITIONS.columns,
                          "".join(tick.positions_text for tick in batch.ticks))
-    conn.execute(sa.text(query("batch_judge_positions")), {"parked_altitude_jitter_ft": PARKED_ALTITUDE_JITTER_FT})
+    judge = query("batch_judge_positions")
+    if not may_conflict:
+        judge = judge.replace(_ON_CONFLICT, "", 1)
+    conn.execute(sa.text(judge), {"parked_altitude_jitter_ft": PARKED_ALTITUDE_JITTER_FT})
     if not batch.flights_text:
         return
     stage = bulk.stage_table(conn, FLIGHTS)

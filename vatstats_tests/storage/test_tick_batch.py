@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from vatstats_assets.core.region import region
 from vatstats_assets.core.transceivers import TransceiversFeed
 from vatstats_assets.storage.ingest import PreparedTick, ensure_tick_partitions
-from vatstats_assets.storage.tick_batch import tick_batch, write_batch
+from vatstats_assets.storage.sql_files import query
+from vatstats_assets.storage.tick_batch import _ON_CONFLICT, tick_batch, write_batch
 from vatstats_tests.support.midnight_feed import checksums, empty_ingest_tables, one_at_a_time, prepare
 from vatstats_tests.support.tuning_feeds import SYDNEY, data_body, pilot, radio, tx_body
 
@@ -83,6 +84,25 @@ def test_a_batch_older_than_a_stored_snapshot_is_refused_and_writes_nothing(engi
     with engine.begin() as conn:
         assert not write_batch(conn, tick_batch(ticks[:11]))
     assert checksums(engine) == before
+
+
+def test_the_judge_query_holds_the_clause_a_batch_drops_when_nothing_can_conflict() -> None:
+    assert query("batch_judge_positions").count(_ON_CONFLICT) == 1
+
+
+def test_a_batch_over_track_rows_stored_already_is_written_around_them(engine, ticks) -> None:
+    # Track rows newer than every stored snapshot (their snapshots deleted): the batch must append
+    # with ON CONFLICT, not the plain insert it uses when none can be there (a unique violation).
+    one_at_a_time(engine, ticks[:100])
+    track = "SELECT count(*) FROM vatstats.flight_positions WHERE observed_at >= :at"
+    at = {"at": ticks[80].update_timestamp}
+    with engine.begin() as conn:
+        stored = conn.execute(sa.text(track), at).scalar()
+        conn.execute(sa.text("DELETE FROM vatstats.feed_snapshots WHERE update_timestamp >= :at"), at)
+    write(engine, ticks[80:100])
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM vatstats.feed_snapshots")).scalar() == 100
+        assert conn.execute(sa.text(track), at).scalar() >= stored > 100
 
 
 def test_a_batch_out_of_order_or_over_midnight_is_a_programming_error(engine, ticks) -> None:
