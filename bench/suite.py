@@ -19,7 +19,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +110,14 @@ def _sectors_figures(quick: bool, server: PostgresServer, options: argparse.Name
     ]
 
 
+def _week_figures(quick: bool, server: PostgresServer, options: argparse.Namespace) -> list[dict]:
+    """bench/week_backfill.py's figures, on the warehouse --week-warehouse names."""
+    from bench import week_backfill
+
+    return week_backfill.run(quick, server=server, warehouse_url=options.week_warehouse, start=options.week_start,
+                             pilots=options.week_pilots)
+
+
 BENCHMARKS: dict[str, Benchmark] = {
     b.name: b
     for b in (
@@ -136,10 +144,14 @@ BENCHMARKS: dict[str, Benchmark] = {
                   _module_runner("bench.api_bench")),
         Benchmark("freshness", "snapshot to stored, through Dagster's sensor, queue and run",
                   _module_runner("bench.freshness_bench")),
+        Benchmark("week", "a 7-day backfill of the daily assets launched as the UI does, beside live ingestion "
+                  "(needs --week-warehouse)", _week_figures),
     )
 }
 # Needs `vatstats dev` for ten minutes: only in a full run, or when asked for by name.
 SLOW_BENCHMARKS = ("freshness",)
+# Needs a warehouse holding a week of 1,500-pilot days (an hour to make): only when asked for by name.
+ON_REQUEST_BENCHMARKS = ("week",)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -168,6 +180,11 @@ def _parser() -> argparse.ArgumentParser:
                         "over an hour of simulating and replaying)")
     parser.add_argument("--backfill-hours", type=_hour_list, metavar="H[,H]",
                         help="simulated hours to backfill instead of whole days, e.g. 6 (no week extrapolated)")
+    parser.add_argument("--week-warehouse", metavar="URL",
+                        help="for the week benchmark: a warehouse holding seven days of track history from "
+                        "--week-start (e.g. a simulated day replayed and copied with bench/repeat_day.py)")
+    parser.add_argument("--week-start", type=_day, metavar="YYYY-MM-DD", help="the first of the week's days")
+    parser.add_argument("--week-pilots", type=int, default=1500, help="live pilots beside the week (default 1500)")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR,
                         help="folder for the results JSON (default bench/results)")
     parser.add_argument("--smoke", action="store_true",
@@ -189,6 +206,13 @@ def _hour_list(text: str) -> tuple[float, ...]:
     return hours
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a day like 2026-11-20, not {text!r}") from None
+
+
 def _day_list(text: str) -> tuple[int, ...]:
     try:
         days = tuple(int(part) for part in text.split(",") if part.strip())
@@ -205,9 +229,13 @@ def selected(args: argparse.Namespace) -> list[Benchmark]:
         unknown = [n for n in names if n not in BENCHMARKS]
         if unknown:
             raise UsageError(f"--only names no benchmark called {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+        if "week" in names and not (args.week_warehouse and args.week_start):
+            raise UsageError("the week benchmark needs --week-warehouse URL and --week-start YYYY-MM-DD: a warehouse "
+                             "holding the seven days' track history")
         return [BENCHMARKS[n] for n in BENCHMARKS if n in names]
     skip_slow = args.quick or args.smoke
-    return [b for b in BENCHMARKS.values() if not (skip_slow and b.name in SLOW_BENCHMARKS)]
+    return [b for b in BENCHMARKS.values()
+            if b.name not in ON_REQUEST_BENCHMARKS and not (skip_slow and b.name in SLOW_BENCHMARKS)]
 
 
 # ----- the record of a run ------------------------------------------------------------------------

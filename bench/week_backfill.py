@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from statistics import median, quantiles
@@ -31,9 +32,11 @@ import httpx
 import sqlalchemy as sa
 
 from bench.dagster_runs import dagster_instance, run_times
+from bench.figures import figure, ratio
 from bench.freshness_bench import ProcessTree, free_port, wait_for
 from vatstats_assets.commands.dev import BACKFILL_TAG
 from vatstats_assets.storage.engine import create_warehouse_engine
+from vatstats_assets.storage.server import PostgresServer
 
 DAILY_ASSETS = ("traffic_movements", "atc_contacts", "coverage_hourly", "movement_summaries",
                 "flight_summaries", "controller_summaries", "network_daily_stats")
@@ -43,6 +46,7 @@ LAUNCH = """mutation($params: LaunchBackfillParams!) { launchPartitionBackfill(b
 STATUS = """query($id: String!) { partitionBackfillOrError(backfillId: $id) {
   __typename ... on PartitionBackfill { status } ... on PythonError { message } } }"""
 UNFINISHED = {"REQUESTED", "CANCELING"}
+SUCCEEDED = {"COMPLETED", "COMPLETED_SUCCESS"}
 RUNS = """query($id: String!, $tag: String!) { runsOrError(filter: {tags: [{key: $tag, value: $id}]}) {
   __typename ... on Runs { results { runId status } } } }"""
 RUN_ENDED = {"SUCCESS", "FAILURE", "CANCELED"}
@@ -80,14 +84,21 @@ def most_at_once(runs) -> int:
     return peak
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.week_backfill", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", required=True, help="the warehouse holding the days (postgresql+psycopg2://...)")
-    parser.add_argument("--start", required=True, type=date.fromisoformat)
-    parser.add_argument("--end", required=True, type=date.fromisoformat)
-    parser.add_argument("--pilots", type=int, default=1500, help="live simulated pilots (default 1500)")
-    parser.add_argument("--baseline", type=float, default=3.0, help="minutes of ingestion alone first (default 3)")
-    args = parser.parse_args(argv)
+@dataclass(frozen=True)
+class WeekBackfill:
+    days: list[str]
+    status: str
+    wall_s: float
+    runs: list  # bench.dagster_runs.RunTime of the backfill's runs
+    alone: dict  # ingest_figures before the backfill
+    during: dict  # ingest_figures while it ran
+
+
+def measure(database_url: str, start: date, end: date, *, pilots: int = 1500, baseline_minutes: float = 3.0
+            ) -> WeekBackfill:
+    """Run the stack on the warehouse, backfill start..end beside live ingestion, and measure both."""
+    args = argparse.Namespace(database_url=database_url, start=start, end=end, pilots=pilots,
+                              baseline=baseline_minutes)
     days = [(args.start + timedelta(days=i)).isoformat() for i in range((args.end - args.start).days + 1)]
     dagster_database = f"vatstats_bench_week_{os.getpid()}"
     engine = create_warehouse_engine(args.database_url)
@@ -126,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
 
             def finished() -> str | None:
                 status = graphql(port, STATUS, {"id": backfill_id})["partitionBackfillOrError"]
-                return None if status.get("status") in UNFINISHED else str(status)
+                return None if status.get("status") in UNFINISHED else str(status.get("status") or status)
 
             status = wait_for(finished, 4 * 3600, "end of the backfill", stack, tree, log_path)
 
@@ -155,18 +166,56 @@ def main(argv: list[str] | None = None) -> int:
                         if event.is_dagster_event and event.dagster_event.is_failure:
                             print(f"run {run.run_id} {run.status}: {event.dagster_event.message}", file=sys.stderr)
     ended = max((r.ended for r in runs if r.ended), default=done)
-    wall = ended - launched
-    print(f"status: {status}")
-    print(f"backfill: {len(days)} days x {len(DAILY_ASSETS)} assets in {wall:.0f} s ({len(days) * 3600 / wall:.0f} days/h);"
-          f" {len(runs)} runs ({sorted({r.status for r in runs})}), at most {most_at_once(runs)} at once;"
-          f" run seconds {[round(r.seconds or 0) for r in runs]}")
-    print(f"ingestion alone ({args.baseline:g} min): {ingest_figures(engine, baseline_from, launched)}")
-    print(f"ingestion during the backfill: {ingest_figures(engine, launched, ended)}")
+    result = WeekBackfill(days, str(status), ended - launched, runs,
+                          ingest_figures(engine, baseline_from, launched), ingest_figures(engine, launched, ended))
     engine.dispose()
     server = sa.create_engine(args.database_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
     with server.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{dagster_database}" WITH (FORCE)'))
     server.dispose()
+    return result
+
+
+def run(quick: bool, *, server: PostgresServer, warehouse_url: str, start: date, pilots: int = 1500) -> list[dict]:
+    """The suite's figures (bench/suite.py `--only week`): the week's backfill, and ingestion's lag
+    while it ran against ingestion alone, in the same run. `server` is unused: the week is read
+    from `warehouse_url`, which must hold it."""
+    week = measure(warehouse_url, start, start + timedelta(days=6), pilots=pilots)
+    if week.status not in SUCCEEDED or any(run.status != "SUCCESS" for run in week.runs):
+        raise RuntimeError(f"the backfill did not succeed: {week.status}, runs {sorted({r.status for r in week.runs})}")
+    alone, during = week.alone, week.during
+    slice_ = f"{week.days[0]}..{week.days[-1]}, {len(DAILY_ASSETS)} daily assets, beside live ingestion of {pilots:,} pilots"
+    lag = {"ratio_label": "ingest lag during / alone"}
+    return [
+        figure("week", f"{slice_}: backfill wall time", round(week.wall_s), "s", runs=len(week.runs),
+               most_at_once=most_at_once(week.runs), days_per_hour=round(len(week.days) * 3600 / week.wall_s),
+               target="a 7-day backfill actually run, never starving live ingestion (issue #16)"),
+        figure("week", "ingest lag (update_timestamp to stored), median, during the backfill", during["median_s"], "s",
+               ratio=ratio(during["median_s"], alone["median_s"]), **lag, alone_s=alone["median_s"]),
+        figure("week", "ingest lag, 95th percentile, during the backfill", during["p95_s"], "s",
+               ratio=ratio(during["p95_s"], alone["p95_s"]), **lag, alone_s=alone["p95_s"]),
+        figure("week", "snapshots never stored during the backfill", during["missed"], "snapshots",
+               of=during["snapshots"] + during["missed"], alone=alone["missed"]),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.week_backfill", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True, help="the warehouse holding the days (postgresql+psycopg2://...)")
+    parser.add_argument("--start", required=True, type=date.fromisoformat)
+    parser.add_argument("--end", required=True, type=date.fromisoformat)
+    parser.add_argument("--pilots", type=int, default=1500, help="live simulated pilots (default 1500)")
+    parser.add_argument("--baseline", type=float, default=3.0, help="minutes of ingestion alone first (default 3)")
+    args = parser.parse_args(argv)
+    week = measure(args.database_url, args.start, args.end, pilots=args.pilots, baseline_minutes=args.baseline)
+    runs = week.runs
+    print(f"status: {week.status}")
+    print(f"backfill: {len(week.days)} days x {len(DAILY_ASSETS)} assets in {week.wall_s:.0f} s"
+          f" ({len(week.days) * 3600 / week.wall_s:.0f} days/h);"
+          f" {len(runs)} runs ({sorted({r.status for r in runs})}), at most {most_at_once(runs)} at once;"
+          f" run seconds {[round(r.seconds or 0) for r in runs]}")
+    print(f"ingestion alone ({args.baseline:g} min): {week.alone}")
+    print(f"ingestion during the backfill: {week.during}")
     return 0
 
 
