@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from vatstats_assets.core.coverage_rules import channel_hz, is_controllable_channel
 from vatstats_assets.core.transceivers import ParsedTransceivers, Transceiver
 from vatstats_assets.core.tuning_runs import ATIS, NOT_CONNECTED, TuningRow, extendable_run_end, tick_tunings
 
@@ -23,6 +24,20 @@ def test_a_pilot_gets_one_row_per_frequency_without_sites() -> None:
         TuningRow("QFA1", True, 118_010_000, 118_008_333, None, None),  # an 8.33 name: its carrier
     ]
     assert tunings.entries == 1
+
+
+def test_every_frequency_of_a_hostile_feed_gets_its_own_channel_and_uncontrollable_ones_no_row() -> None:
+    # More distinct frequencies than the channel memo keeps: it empties and goes on, never mixing them up.
+    frequencies = [118_000_000 + 25_000 * i for i in range(5_000)] + [122_800_000, 121_500_000, 199_998_000]
+    pilots = [f"P{i}" for i in range(len(frequencies))]
+    parsed = ParsedTransceivers({p: (Transceiver(f, 0.0, 0.0),) for p, f in zip(pilots, frequencies, strict=True)})
+    for _ in range(2):  # the second time from the memo
+        rows = tick_tunings(parsed, T0, pilots=pilots, controllers=[], atis_callsigns=[]).rows
+        assert [(r.callsign, r.channel_hz) for r in rows] == [
+            (p, channel_hz(f)) for p, f in zip(pilots, frequencies, strict=True)
+            if is_controllable_channel(channel_hz(f))
+        ]
+        assert not {122_800_000, 121_500_000, 199_998_000} & {r.frequency_hz for r in rows}
 
 
 def test_a_controllers_sites_on_a_frequency_are_sorted_and_each_counted_once() -> None:
