@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from vatstats_assets.storage.engine import create_warehouse_engine
 from vatstats_tests.browser.todays_traffic import (
@@ -166,5 +166,8 @@ def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser profile per test: no UI state (expanded groups, zoom) carries over."""
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(30_000)
+    # Assertions wait as long as actions: the UI's pages took over 5 s (expect's default) to show
+    # their data while the shared 2-core machine ran another `vatstats dev` beside the tests.
+    expect.set_options(timeout=30_000)
     yield context.new_page()
     context.close()
