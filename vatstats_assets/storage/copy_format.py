@@ -126,16 +126,11 @@ def column_fields(values: Sequence[Any]) -> list[str]:
     return [_field(v) for v in values]
 
 
-def text_columns(rows: Sequence[Sequence[Any]]) -> list[list[str]]:
-    """Each column of `rows` as its COPY text fields (every row must have the same length)."""
-    return [column_fields(values) for values in zip(*rows, strict=True)]
-
-
 def copy_text(rows: Sequence[Sequence[Any]]) -> str:
     """All rows as COPY text format, one line each (every row must have the same length)."""
     if not rows:
         return ""
-    columns = text_columns(rows)
+    columns = [column_fields(values) for values in zip(*rows, strict=True)]
     # Every field followed by its separator, laid out in one list by slice assignment and joined
     # once: half the time of joining each row and then the rows (4.4 -> 2.4 ms for 4,000 flights).
     width, count = len(columns), len(rows)
