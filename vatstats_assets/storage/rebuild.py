@@ -39,11 +39,12 @@ from vatstats_assets.core.transceivers import TransceiversFeed
 from vatstats_assets.core.tuning_runs import extendable_run_end
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.gc_pause import collector_paused
-from vatstats_assets.storage.ingest import NOT_FETCHED, PreparedTick, prepare_tick, write_tick_rows
+from vatstats_assets.storage.ingest import NOT_FETCHED, PreparedTick, prepare_tick
 from vatstats_assets.storage.partitions import days_between, ensure_partitions, partition_name
 from vatstats_assets.storage.raw_body import ENCODING, decompress_raw
 from vatstats_assets.storage.sql_files import query
 from vatstats_assets.storage.tables import ATC_POSITIONS, FLIGHT_POSITIONS, FLIGHTS, SCHEMA, TableSpec
+from vatstats_assets.storage.tick_batch import rewrite_batch, tick_batch
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,9 @@ STILL_ONLINE_WITHIN = timedelta(minutes=10)
 # How far before the window a connection alive at its start is looked for in the raw snapshots: one
 # absent from the feed for longer before midnight falls back to its last track row.
 START_STATE_LOOKBACK = timedelta(hours=1)
-# Compressed bodies held at once: ~100-600 KB each.
-PAGE_SIZE = 20
+# Compressed bodies held at once (~100-600 KB each), and the most snapshots a batch writes: ten
+# minutes of feed a transaction, as `vatstats replay` writes them (commands/archive_writer.py).
+PAGE_SIZE = 40
 # Connections whose rows the window decides for as long as it lasts: held back and merged at the end.
 REBUILT_TABLES = (FLIGHTS, ATC_POSITIONS)
 # Only these columns are merged back across the window's edges as the stored rows had them; the
@@ -308,15 +310,22 @@ def _reset_from_rows(conn: sa.Connection, spec: TableSpec, rows: list[tuple]) ->
         f" FROM {stage} AS s WHERE {key}")
 
 
-def _snapshot_pages(engine: sa.Engine, after: datetime, end: datetime) -> Iterator[_StoredSnapshot]:
+def _snapshot_pages(engine: sa.Engine, after: datetime, end: datetime) -> Iterator[list[_StoredSnapshot]]:
+    """The window's stored snapshots after `after`, oldest first, a page at a time; a page never
+    crosses a midnight (a batch lies inside one UTC day, storage/tick_batch.py)."""
     while True:
+        day = (after + timedelta(microseconds=1)).astimezone(UTC).date()
+        until = min(end, datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1))
         with engine.connect() as conn:
             page = [_StoredSnapshot(*row) for row in conn.execute(
-                sa.text(query("rebuild_snapshots_after")), {"after": after, "end": end, "limit": PAGE_SIZE})]
-        if not page:
+                sa.text(query("rebuild_snapshots_after")), {"after": after, "end": until, "limit": PAGE_SIZE})]
+        if page:
+            yield page
+            after = page[-1].update_timestamp
+        elif until == end:
             return
-        yield from page
-        after = page[-1].update_timestamp
+        else:  # the day is done: on to the next
+            after = until - timedelta(microseconds=1)
 
 
 def _tick(stored: _StoredSnapshot, region_for: Callable[[str], Region], store_names: bool) -> PreparedTick | None:
@@ -348,23 +357,41 @@ def _stored_transceivers(stored: _StoredSnapshot) -> TransceiversFeed:
 
 def _replay(engine: sa.Engine, start: datetime, end: datetime, after: datetime,
             region_for: Callable[[str], Region], store_names: bool) -> tuple[int, int, int]:
-    """Step 2: every snapshot of the window after `after`, each committed with the progress row."""
-    applied = positions = skipped = 0
-    for stored in _snapshot_pages(engine, after, end):
-        with collector_paused():  # as live ingestion, for the whole tick (storage/gc_pause.py)
-            tick = _tick(stored, region_for, store_names)
-            with engine.begin() as conn:
-                if tick is None:
-                    skipped += 1
-                else:
-                    counts = write_tick_rows(conn, tick)
-                    positions += counts["flight_positions"].inserted
-                    applied += 1
-                conn.execute(sa.text(
-                    "UPDATE vatstats.rebuild_progress SET last_snapshot = :at,"
-                    " snapshots_applied = snapshots_applied + 1 WHERE window_start = :start AND window_end = :end"),
-                    {"at": stored.update_timestamp, "start": start, "end": end})
+    """Step 2: every snapshot of the window after `after`, a page of consecutive readable snapshots
+    written as one batch (storage/tick_batch.py rewrite_batch) and committed with the progress row.
+    A snapshot that no longer parses ends a batch: the next one continues from it as a tick would."""
+    applied = skipped = 0
+    for page in _snapshot_pages(engine, after, end):
+        with collector_paused():  # as live ingestion, for the whole batch (storage/gc_pause.py)
+            batch: list[PreparedTick] = []
+            for stored in page:
+                tick = _tick(stored, region_for, store_names)
+                if tick is not None:
+                    batch.append(tick)
+                    continue
+                skipped += 1
+                _write_batch(engine, batch, stored.update_timestamp, start, end)
+                applied += len(batch)
+                batch = []
+            if batch:
+                _write_batch(engine, batch, page[-1].update_timestamp, start, end)
+                applied += len(batch)
+    with engine.connect() as conn:
+        positions = conn.execute(sa.text(
+            "SELECT count(*) FROM vatstats.flight_positions WHERE observed_at >= :start AND observed_at < :end"),
+            {"start": start, "end": end}).scalar_one()
     return applied, positions, skipped
+
+
+def _write_batch(engine: sa.Engine, ticks: list[PreparedTick], last: datetime, start: datetime,
+                 end: datetime) -> None:
+    """Write the ticks as one batch and record `last` (the newest snapshot dealt with) as applied."""
+    with engine.begin() as conn:
+        rewrite_batch(conn, tick_batch(ticks))
+        conn.execute(sa.text(
+            "UPDATE vatstats.rebuild_progress SET last_snapshot = :at,"
+            " snapshots_applied = snapshots_applied + :applied WHERE window_start = :start AND window_end = :end"),
+            {"at": last, "applied": len(ticks), "start": start, "end": end})
 
 
 def _finish(conn: sa.Connection, end: datetime) -> None:

@@ -123,25 +123,62 @@ def write_batch(conn: sa.Connection, batch: TickBatch) -> bool:
     ticks = batch.ticks
     if not ticks:
         return True
-    first = ticks[0].update_timestamp
-    day_start = datetime.combine(first.astimezone(UTC).date(), time(), UTC)
-    stored = conn.execute(sa.text(query("batch_newest_stored")),
-                          {"day_start": day_start, "day_end": day_start + timedelta(days=1)}).one()
-    if stored.latest is not None and stored.latest >= first:
+    stored = _newest_stored(conn, ticks[0].update_timestamp)
+    if stored.latest is not None and stored.latest >= ticks[0].update_timestamp:
         return False
+    _refuse_unless_in_order(ticks)
+    _prepare_stages(conn)
+    bulk.append(conn, FEED_SNAPSHOTS, bulk.TableRows(FEED_SNAPSHOTS.columns, [tick.snapshot_row for tick in ticks]))
+    _write_tables(conn, batch, stored.latest_position, stored.latest, stored.latest_transceivers)
+    return True
+
+
+def rewrite_batch(conn: sa.Connection, batch: TickBatch) -> None:
+    """Write again snapshots feed_snapshots holds already (the rebuild from the raw snapshots,
+    storage/rebuild.py), in the caller's transaction, leaving what rewriting them one at a time
+    with write_tick_rows leaves. Their feed_snapshots rows are upserted; the tuning runs continue
+    from the snapshots stored before the first (as write_runs reads them a tick at a time). The
+    caller sees to it that the other tables hold nothing newer than the batch's first snapshot."""
+    ticks = batch.ticks
+    if not ticks:
+        return
+    first = ticks[0].update_timestamp
+    _refuse_unless_in_order(ticks)
+    latest_position = _newest_stored(conn, first).latest_position
+    before = conn.execute(sa.text(query("tuning_run_state")), {"ts": first}).one()
+    _prepare_stages(conn)
+    bulk.upsert(conn, FEED_SNAPSHOTS, bulk.TableRows(FEED_SNAPSHOTS.columns, [tick.snapshot_row for tick in ticks]))
+    _write_tables(conn, batch, latest_position, before.previous_snapshot, before.previous_transceivers)
+
+
+def _newest_stored(conn: sa.Connection, first: datetime) -> sa.Row:
+    day_start = datetime.combine(first.astimezone(UTC).date(), time(), UTC)
+    return conn.execute(sa.text(query("batch_newest_stored")),
+                        {"day_start": day_start, "day_end": day_start + timedelta(days=1)}).one()
+
+
+def _refuse_unless_in_order(ticks: Sequence[BatchTick]) -> None:
     if not in_order(ticks):
         raise ValueError("a batch of snapshots must be in time order, each snapshot once, inside one UTC day")
+
+
+def _prepare_stages(conn: sa.Connection) -> None:
     conn.exec_driver_sql(query("batch_stages"))
     # The stages have no statistics (temporary, filled a moment ago): without this the planner
     # nests loops over tens of thousands of staged positions (360 ms a batch, against 40 ms).
     conn.exec_driver_sql("SET LOCAL enable_nestloop = off")
-    bulk.append(conn, FEED_SNAPSHOTS, bulk.TableRows(FEED_SNAPSHOTS.columns, [tick.snapshot_row for tick in ticks]))
+
+
+def _write_tables(conn: sa.Connection, batch: TickBatch, latest_position: datetime | None,
+                  previous_snapshot: datetime | None, previous_transceivers: datetime | None) -> None:
+    """Everything but feed_snapshots, given the newest track row of the batch's day and the two
+    snapshots stored before the batch that tuning_run_state.sql names."""
+    ticks = batch.ticks
     bulk.upsert(conn, ATC_POSITIONS, bulk.TableRows(
         ATC_POSITIONS.columns, last_atc_positions(tick.atc_positions for tick in ticks)))
-    _write_flights_and_track(conn, batch, may_conflict=stored.latest_position is not None
-                             and stored.latest_position >= first)
-    _write_runs(conn, ticks, stored.latest, stored.latest_transceivers)
-    return True
+    _write_flights_and_track(conn, batch, may_conflict=latest_position is not None
+                             and latest_position >= ticks[0].update_timestamp)
+    _write_runs(conn, ticks, previous_snapshot, previous_transceivers)
 
 
 def in_order(ticks: Sequence[BatchTick]) -> bool:

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from vatstats_assets.core.feed import parse_snapshot
 from vatstats_assets.core.region import region
 from vatstats_assets.sim.simulation import Simulation
-from vatstats_assets.storage import ingest
+from vatstats_assets.storage import tick_batch
 from vatstats_assets.storage.ingest import ensure_tick_partitions, prepare_tick, write_tick
 from vatstats_assets.storage.partitions import drop_partitions_before
+from vatstats_assets.storage.raw_body import compress_raw
 from vatstats_assets.storage.rebuild import REBUILD_LOCK_KEY, RebuildRefused, oldest_raw_day_needed, rebuild_window
 from vatstats_tests.core.test_feed_parse import controller_record, feed, pilot_record
 
@@ -119,16 +120,16 @@ def test_an_interrupted_rebuild_resumes_where_it_stopped(
     engine: sa.Engine, live: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     written = 0
-    write_tick_rows = ingest.write_tick_rows
+    rewrite_batch = tick_batch.rewrite_batch
 
-    def failing_after_50(conn, tick):
+    def failing_after_3(conn, batch):
         nonlocal written
         written += 1
-        if written > 50:
+        if written > 3:
             raise ConnectionError("the database went away")
-        return write_tick_rows(conn, tick)
+        return rewrite_batch(conn, batch)
 
-    monkeypatch.setattr("vatstats_assets.storage.rebuild.write_tick_rows", failing_after_50)
+    monkeypatch.setattr("vatstats_assets.storage.rebuild.rewrite_batch", failing_after_3)
     with pytest.raises(ConnectionError):
         rebuild(engine, DAY_2, DAY_2 + DAY)
     with pytest.raises(RebuildRefused, match="unfinished rebuild of 2026-11-19..2026-11-20"):
@@ -260,3 +261,28 @@ def test_a_connection_online_across_both_midnights_of_the_day_gets_its_live_row_
     assert checksums(engine) == live
     rebuild(engine, DAY_2, DAY_3)
     assert checksums(engine) == live
+
+
+def test_a_stored_snapshot_that_no_longer_parses_is_skipped_and_the_rest_are_rebuilt_around_it(
+    engine: sa.Engine, bodies: list[bytes]
+) -> None:
+    """Its neighbours are written as if it had never been ingested: the batch it would have been in
+    ends before it and the next begins after it."""
+    day_2 = [body for body in bodies if DAY_2 <= parse_snapshot(body).update_timestamp < DAY_3]
+    broken = parse_snapshot(day_2[10]).update_timestamp  # inside the day's first batch
+    ingest_live(engine, [body for body in bodies if body is not day_2[10]])
+    without_it = checksums(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("TRUNCATE vatstats.feed_snapshots, vatstats.flights, vatstats.atc_positions,"
+                             " vatstats.flight_positions, vatstats.transceiver_tunings")
+    ingest_live(engine, bodies)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE vatstats.feed_snapshots SET body = :body WHERE update_timestamp = :at"),
+                     {"body": compress_raw(b'{"general": "cut short', store_names=True), "at": broken})
+    result = rebuild(engine, DAY_2, DAY_3)
+    assert (result.skipped, result.snapshots) == (1, len(day_2) - 1)
+    rebuilt = checksums(engine)
+    for table in ("flights", "atc_positions", "flight_positions"):
+        assert rebuilt[table] == without_it[table], table
+    rebuild(engine, DAY_2, DAY_3)
+    assert checksums(engine) == rebuilt
