@@ -92,9 +92,7 @@ def tick_tunings(
                     rows.append(_row((callsign, True, frequency, channel, None, None)))
             continue
         for frequency, sites in _by_frequency(radios).items():
-            channel = channels.get(frequency, _UNKNOWN)
-            if channel == _UNKNOWN:
-                channel = _learn_channel(frequency)
+            channel = _channel(frequency)
             if not channel:
                 continue
             ordered = sorted(set(sites))
@@ -117,6 +115,12 @@ def _learn_channel(frequency: int) -> int:
     channel = channel_hz(frequency)
     _channels[frequency] = channel if is_controllable_channel(channel) else 0
     return _channels[frequency]
+
+
+def _channel(frequency: int) -> int:
+    """The frequency's channel, 0 when not controllable (the pilots' loop reads the memo in line)."""
+    channel = _channels.get(frequency, _UNKNOWN)
+    return _learn_channel(frequency) if channel == _UNKNOWN else channel
 
 
 # A TuningRow from a tuple of its fields: half the time of the NamedTuple's own constructor, which
