@@ -16,6 +16,7 @@ from vatstats_assets.storage.partitions import drop_partitions_before
 from vatstats_assets.storage.raw_body import compress_raw
 from vatstats_assets.storage.rebuild import REBUILD_LOCK_KEY, RebuildRefused, oldest_raw_day_needed, rebuild_window
 from vatstats_tests.core.test_feed_parse import controller_record, feed, pilot_record
+from vatstats_tests.fixtures import FEED_FIXTURE_DATES, load_fixture_bytes
 
 # Three UTC days: the last hours of the first, all of the second, the first hours of the third.
 START = datetime(2026, 11, 18, 21, 0, tzinfo=UTC)
@@ -286,3 +287,17 @@ def test_a_stored_snapshot_that_no_longer_parses_is_skipped_and_the_rest_are_reb
         assert rebuilt[table] == without_it[table], table
     rebuild(engine, DAY_2, DAY_3)
     assert checksums(engine) == rebuilt
+
+
+def test_days_ingested_from_real_snapshots_of_every_era_are_rebuilt_as_they_were(engine: sa.Engine) -> None:
+    """The recorded snapshots (2021 to 2024, three schemas of the feed), each alone on its day."""
+    real = [load_fixture_bytes(day) for day in FEED_FIXTURE_DATES]
+    ingest_live(engine, real)
+    live = checksums(engine)
+    assert live["flights"][0] > 500
+    for body in real:
+        moment = parse_snapshot(body).update_timestamp
+        day = datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
+        result = rebuild(engine, day, day + DAY)
+        assert (result.snapshots, result.skipped) == (1, 0)
+        assert checksums(engine) == live, f"after rebuilding {day:%Y-%m-%d}"
