@@ -87,7 +87,7 @@ class RebuildResult:
     resumed: bool
     alive_at_start: int  # connections reset to their state at the window's start
     held: int  # connections seen after the window, merged back at the end
-    positions: int  # track rows written
+    positions: int  # track rows of the window once rebuilt (all of them, a resumed rebuild too)
     skipped: int  # stored bodies that no longer parse as a snapshot
     seconds: float
 
