@@ -8,7 +8,8 @@ a day of new connections by the same members). Rows are chosen by when they were
 connection crossing the day's end is copied whole, as it was stored); the copies are what a day of
 the same schedule ingested live would hold, except for what crosses the midnights between copies (a
 connection of the day's last minutes and one of the copy's first are two connections). The raw bodies
-are copied as stored: a rebuild of a copied day gives the original day back. A bench tool, never
+are copied as stored, so they still say the original day: the rebuild from raw skips every snapshot
+of a copy as holding another snapshot's body (storage/rebuild.py), so never rebuild a copied day. A bench tool, never
 run on a warehouse anyone reads.
 """
 

@@ -336,6 +336,11 @@ def _tick(stored: _StoredSnapshot, region_for: Callable[[str], Region], store_na
     except FeedFormatError as error:
         log.warning("the stored snapshot %s no longer parses (%s); skipped", stored.update_timestamp, error)
         return None
+    if snapshot.update_timestamp != stored.update_timestamp:
+        # Another snapshot's body (a copied or mended row): its rows would land outside the window.
+        log.warning("the stored snapshot %s holds the body of the snapshot of %s; skipped", stored.update_timestamp,
+                    snapshot.update_timestamp)
+        return None
     # The tick writes the feed_snapshots row again (the test compares it): whatever prepare_tick is
     # given beside the data body when fetched live must be read back from the stored row and given
     # here too, or the row's stored copy would be overwritten with none.

@@ -264,11 +264,13 @@ def test_a_connection_online_across_both_midnights_of_the_day_gets_its_live_row_
     assert checksums(engine) == live
 
 
+@pytest.mark.parametrize("stored_body", ["cut short", "another snapshot's"])
 def test_a_stored_snapshot_that_no_longer_parses_is_skipped_and_the_rest_are_rebuilt_around_it(
-    engine: sa.Engine, bodies: list[bytes]
+    engine: sa.Engine, bodies: list[bytes], stored_body: str
 ) -> None:
     """Its neighbours are written as if it had never been ingested: the batch it would have been in
-    ends before it and the next begins after it."""
+    ends before it and the next begins after it. A row holding the body of another snapshot (of the
+    day before: its rows would land outside the window) is skipped the same way."""
     day_2 = [body for body in bodies if DAY_2 <= parse_snapshot(body).update_timestamp < DAY_3]
     broken = parse_snapshot(day_2[10]).update_timestamp  # inside the day's first batch
     ingest_live(engine, [body for body in bodies if body is not day_2[10]])
@@ -279,7 +281,8 @@ def test_a_stored_snapshot_that_no_longer_parses_is_skipped_and_the_rest_are_reb
     ingest_live(engine, bodies)
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE vatstats.feed_snapshots SET body = :body WHERE update_timestamp = :at"),
-                     {"body": compress_raw(b'{"general": "cut short', store_names=True), "at": broken})
+                     {"body": compress_raw(b'{"general": "cut short' if stored_body == "cut short" else bodies[0],
+                                           store_names=True), "at": broken})
     result = rebuild(engine, DAY_2, DAY_3)
     assert (result.skipped, result.snapshots) == (1, len(day_2) - 1)
     rebuilt = checksums(engine)
