@@ -375,12 +375,10 @@ def _replay(engine: sa.Engine, start: datetime, end: datetime, after: datetime,
                     batch.append(tick)
                     continue
                 skipped += 1
-                _write_batch(engine, batch, stored.update_timestamp, start, end)
-                applied += len(batch)
+                applied += _write_batch(engine, batch, stored.update_timestamp, start, end)
                 batch = []
             if batch:
-                _write_batch(engine, batch, page[-1].update_timestamp, start, end)
-                applied += len(batch)
+                applied += _write_batch(engine, batch, page[-1].update_timestamp, start, end)
     with engine.connect() as conn:
         positions = conn.execute(sa.text(
             "SELECT count(*) FROM vatstats.flight_positions WHERE observed_at >= :start AND observed_at < :end"),
@@ -389,14 +387,16 @@ def _replay(engine: sa.Engine, start: datetime, end: datetime, after: datetime,
 
 
 def _write_batch(engine: sa.Engine, ticks: list[PreparedTick], last: datetime, start: datetime,
-                 end: datetime) -> None:
-    """Write the ticks as one batch and record `last` (the newest snapshot dealt with) as applied."""
+                 end: datetime) -> int:
+    """Write the ticks as one batch and record `last` (the newest snapshot dealt with) as applied;
+    returns how many snapshots were written."""
     with engine.begin() as conn:
         rewrite_batch(conn, tick_batch(ticks))
         conn.execute(sa.text(
             "UPDATE vatstats.rebuild_progress SET last_snapshot = :at,"
             " snapshots_applied = snapshots_applied + :applied WHERE window_start = :start AND window_end = :end"),
             {"at": last, "applied": len(ticks), "start": start, "end": end})
+    return len(ticks)
 
 
 def _finish(conn: sa.Connection, end: datetime) -> None:
