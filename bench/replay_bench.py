@@ -30,11 +30,11 @@ from vatstats_assets.commands.replay_prepare import (
     Preparer,
     Refused,
     ReplayOptions,
-    default_workers,
     prepare_file,
     start_worker,
 )
 from vatstats_assets.commands.snapshot_files import discover
+from vatstats_assets.process_pool import one_per_core
 from vatstats_assets.sim.offline import write_offline
 from vatstats_assets.storage.ingest import TICK_PARTITIONED_TABLES, stored_state, write_tick
 from vatstats_assets.storage.partitions import ensure_partitions
@@ -85,7 +85,7 @@ def in_batches(workers: int) -> Callable[[sa.Engine, Path, ReplayOptions], None]
 def run(quick: bool, *, server: PostgresServer, hours: float | None = None, pilots: int | None = None) -> list[dict]:
     hours = hours or (0.25 if quick else 1.0)
     pilots = pilots or (500 if quick else 1_500)
-    workers = default_workers()
+    workers = one_per_core()
     paths = {
         "one snapshot a transaction (before)": one_at_a_time,
         f"batches of {BATCH_SNAPSHOTS}, parsing in the writer (--workers 0)": in_batches(0),

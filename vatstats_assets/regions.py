@@ -11,6 +11,7 @@ per-snapshot cost is the filter itself (`core/region.py`).
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
@@ -103,3 +104,16 @@ def _boundary_region(name: str, folder: Path, signature: tuple[tuple[str, int, i
     sectors = [(sector.callsign, footprints[key.upper()]) for key, sector in airspace.sectors.items()
                if sector.callsign]
     return boundary_region(ids, [footprints[i.upper()] for i in ids], airports, sectors)
+
+
+@dataclass(frozen=True)
+class StoredRegion:
+    """The region a stored snapshot is applied with again (the rebuild from the raw snapshots):
+    `override` for every snapshot, or else the one it was stored under. A plain value, so that
+    worker processes can be handed it; each loads a region once (load_region's cache)."""
+
+    override: str | None
+    airspace_dir: Path | None
+
+    def __call__(self, stored: str) -> Region:
+        return load_region(self.override or stored, self.airspace_dir)

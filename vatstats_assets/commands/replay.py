@@ -23,8 +23,9 @@ from tqdm import tqdm
 
 from vatstats_assets.commands.archive_writer import BATCH_SNAPSHOTS, ArchiveWriter
 from vatstats_assets.commands.common import CommandError, load_settings, open_warehouse, run_command
-from vatstats_assets.commands.replay_prepare import Preparer, ReplayOptions, default_workers
+from vatstats_assets.commands.replay_prepare import Preparer, ReplayOptions
 from vatstats_assets.commands.snapshot_files import discover
+from vatstats_assets.process_pool import one_per_core
 from vatstats_assets.regions import RegionError, load_region, region_name
 
 
@@ -44,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
                         "sector ids from VATSTATS_AIRSPACE_DIR's files (default VATSTATS_REGION)")
     parser.add_argument("--batch", type=int, default=BATCH_SNAPSHOTS,
                         help=f"snapshots written per transaction (default {BATCH_SNAPSHOTS}: ten minutes of feed)")
-    parser.add_argument("--workers", type=int, default=default_workers(),
+    parser.add_argument("--workers", type=int, default=one_per_core(),
                         help="processes reading and parsing files beside the writer (default: one a core; 0: none)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser

@@ -10,11 +10,7 @@ the archive is.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +19,7 @@ from vatstats_assets.commands.snapshot_files import read_body, transceivers_path
 from vatstats_assets.core.feed import FeedFormatError
 from vatstats_assets.core.region import Region
 from vatstats_assets.core.transceivers import TransceiversFeed
+from vatstats_assets.process_pool import OrderedPool
 from vatstats_assets.regions import load_region
 from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.ingest import PreparedTick, parse_and_compress, prepare_tick
@@ -118,42 +115,19 @@ def transceivers_beside(snapshot: Path) -> TransceiversFeed:
         return TransceiversFeed.not_received(f"the transceivers file {path.name} is {error}")
 
 
-def default_workers() -> int:
-    return os.cpu_count() or 1
-
-
 class Preparer:
     """Prepares batches of files in `workers` processes (0: in this one), yielding them in order.
     This process is made ready too, to prepare again what a batch could not take (prepare_file)."""
 
     def __init__(self, options: ReplayOptions, workers: int) -> None:
-        self.workers = workers
-        # Batches prepared ahead of the writer: each worker's next one while it writes (a batch of
-        # forty 1,500-pilot snapshots is about 10 MB).
-        self.ahead = 2 * workers
-        self._pool: Executor | None = None
         start_worker(options)
-        if workers:
-            # Spawned, not forked: a fork copies this process's threads' state but not the threads
-            # (the compressor of storage/ingest.py), and a child waiting on one would wait forever.
-            self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=start_worker, initargs=(options,))
+        self._pool = OrderedPool(workers, initializer=start_worker, initargs=(options,))
 
     def prepared(self, batches: Iterable[list[Path]]) -> Iterator[PreparedBatch]:
-        if self._pool is None:
-            yield from map(prepare_batch, batches)
-            return
-        pending: deque[Future[PreparedBatch]] = deque()
-        for paths in batches:
-            pending.append(self._pool.submit(prepare_batch, paths))
-            if len(pending) >= self.ahead:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        return self._pool.map(prepare_batch, batches)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+        self._pool.close()
 
     def __enter__(self) -> Preparer:
         return self

@@ -11,8 +11,9 @@ A window [start, end) is rebuilt in three steps:
    track row before `start` and first_seen and max_altitude_ft kept as stored. Tuning runs starting
    inside the window are deleted, those from before it cut back to the last snapshot before it, and
    the part after the window of those reaching past it kept as a run of its own.
-2. Replay the window's snapshots in time order, each in its own transaction with the progress row, so
-   a rebuild that stops resumes after the last snapshot applied.
+2. Replay the window's snapshots in time order, a page of up to PAGE_SIZE written as one batch in its
+   own transaction with the progress row, so a rebuild that stops resumes after the last batch
+   committed; worker processes parse and prepare the next pages meanwhile.
 3. Finish (one transaction): merge the held rows back. The rows of connections seen after the window
    take their stored values, except first_seen (the earliest), max_altitude_ft (the highest) and a
    moved_at from inside or before the window (the rebuilt one). A tuning run the window left open
@@ -24,11 +25,13 @@ given, and with the store_names setting of the rebuild; bodies stored without na
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,6 +40,7 @@ from vatstats_assets.core.feed import FeedFormatError, parse_snapshot
 from vatstats_assets.core.region import Region
 from vatstats_assets.core.transceivers import TransceiversFeed
 from vatstats_assets.core.tuning_runs import extendable_run_end
+from vatstats_assets.process_pool import OrderedPool
 from vatstats_assets.storage import bulk
 from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.ingest import NOT_FETCHED, PreparedTick, prepare_tick
@@ -44,7 +48,7 @@ from vatstats_assets.storage.partitions import days_between, ensure_partitions, 
 from vatstats_assets.storage.raw_body import ENCODING, decompress_raw
 from vatstats_assets.storage.sql_files import query
 from vatstats_assets.storage.tables import ATC_POSITIONS, FLIGHT_POSITIONS, FLIGHTS, SCHEMA, TableSpec
-from vatstats_assets.storage.tick_batch import rewrite_batch, tick_batch
+from vatstats_assets.storage.tick_batch import TickBatch, rewrite_batch, tick_batch
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +119,15 @@ class _StoredSnapshot:
     transceivers_body: bytes | None  # zstd, as stored beside the snapshot (migration 012)
     transceivers_missing: str | None
 
+    @classmethod
+    def of(cls, row: sa.Row) -> _StoredSnapshot:
+        """A row of rebuild_snapshots_*.sql; its bodies as bytes (the driver's memoryviews do not
+        pickle, and pages travel to worker processes)."""
+        snapshot = cls(*row)
+        transceivers = snapshot.transceivers_body
+        return dataclasses.replace(snapshot, body=bytes(snapshot.body),
+                                   transceivers_body=None if transceivers is None else bytes(transceivers))
+
 
 def window_days(start: datetime, end: datetime) -> list[date]:
     """The UTC days of [start, end), which must be whole days."""
@@ -126,9 +139,11 @@ def window_days(start: datetime, end: datetime) -> list[date]:
 
 def rebuild_window(
     engine: sa.Engine, start: datetime, end: datetime, *, region_for: Callable[[str], Region], store_names: bool,
-    now: datetime | None = None,
+    workers: int = 0, now: datetime | None = None,
 ) -> RebuildResult:
-    """Re-derive the three tables for the whole UTC days of [start, end); RebuildRefused says why not."""
+    """Re-derive the three tables for the whole UTC days of [start, end); RebuildRefused says why not.
+    `workers` processes prepare the snapshots beside the writing one (0: this one does it all); they
+    are handed `region_for`, which must then pickle (a module-level function, or StoredRegion)."""
     days = window_days(start, end)
     started = time.perf_counter()
     with engine.connect() as lock_conn, _rebuild_lock(lock_conn):
@@ -150,7 +165,7 @@ def rebuild_window(
                 ensure_partitions(conn, days[0], days[-1], [FLIGHT_POSITIONS.name])
             alive, held = _prepare(engine, start, end, region_for, store_names)
             after = start - timedelta(microseconds=1)
-        applied, positions, skipped = _replay(engine, start, end, after, region_for, store_names)
+        applied, positions, skipped = _replay(engine, start, end, after, region_for, store_names, workers)
         with engine.begin() as conn:
             if resumed:
                 held = sum(conn.execute(sa.text(f"SELECT count(*) FROM {_held(spec)}")).scalar_one()
@@ -268,7 +283,7 @@ def _start_state(engine: sa.Engine, start: datetime, alive_keys: dict[str, set[t
     before, not_before = start, start - START_STATE_LOOKBACK
     while any(wanted.values()):
         with engine.connect() as conn:
-            page = [_StoredSnapshot(*row) for row in conn.execute(
+            page = [_StoredSnapshot.of(row) for row in conn.execute(
                 sa.text(query("rebuild_snapshots_before")),
                 {"before": before, "not_before": not_before, "limit": PAGE_SIZE})]
         if not page:
@@ -317,7 +332,7 @@ def _snapshot_pages(engine: sa.Engine, after: datetime, end: datetime) -> Iterat
         day = (after + timedelta(microseconds=1)).astimezone(UTC).date()
         until = min(end, datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1))
         with engine.connect() as conn:
-            page = [_StoredSnapshot(*row) for row in conn.execute(
+            page = [_StoredSnapshot.of(row) for row in conn.execute(
                 sa.text(query("rebuild_snapshots_after")), {"after": after, "end": until, "limit": PAGE_SIZE})]
         if page:
             yield page
@@ -360,25 +375,46 @@ def _stored_transceivers(stored: _StoredSnapshot) -> TransceiversFeed:
     return TransceiversFeed.received(decompress_raw(stored.transceivers_body, ENCODING))
 
 
+@dataclass(frozen=True)
+class _Segment:
+    """Consecutive readable snapshots of a page as one batch, and the newest snapshot dealt with: a
+    snapshot that no longer parses ends a segment (`skipped`), and the next continues after it."""
+
+    batch: TickBatch
+    last: datetime
+    skipped: int
+
+
+def _prepare_page(page: list[_StoredSnapshot], region_for: Callable[[str], Region],
+                  store_names: bool) -> list[_Segment]:
+    """A page of stored snapshots as the batches that write it (run in a worker process)."""
+    segments = []
+    ticks: list[PreparedTick] = []
+    with collector_paused():  # as live ingestion, for the whole batch (storage/gc_pause.py)
+        for stored in page:
+            tick = _tick(stored, region_for, store_names)
+            if tick is not None:
+                ticks.append(tick)
+                continue
+            segments.append(_Segment(tick_batch(ticks), stored.update_timestamp, skipped=1))
+            ticks = []
+        if ticks:
+            segments.append(_Segment(tick_batch(ticks), page[-1].update_timestamp, skipped=0))
+    return segments
+
+
 def _replay(engine: sa.Engine, start: datetime, end: datetime, after: datetime,
-            region_for: Callable[[str], Region], store_names: bool) -> tuple[int, int, int]:
+            region_for: Callable[[str], Region], store_names: bool, workers: int) -> tuple[int, int, int]:
     """Step 2: every snapshot of the window after `after`, a page of consecutive readable snapshots
     written as one batch (storage/tick_batch.py rewrite_batch) and committed with the progress row.
-    A snapshot that no longer parses ends a batch: the next one continues from it as a tick would."""
+    Worker processes parse and prepare the next pages while this one writes (process_pool.py)."""
     applied = skipped = 0
-    for page in _snapshot_pages(engine, after, end):
-        with collector_paused():  # as live ingestion, for the whole batch (storage/gc_pause.py)
-            batch: list[PreparedTick] = []
-            for stored in page:
-                tick = _tick(stored, region_for, store_names)
-                if tick is not None:
-                    batch.append(tick)
-                    continue
-                skipped += 1
-                applied += _write_batch(engine, batch, stored.update_timestamp, start, end)
-                batch = []
-            if batch:
-                applied += _write_batch(engine, batch, page[-1].update_timestamp, start, end)
+    prepare = partial(_prepare_page, region_for=region_for, store_names=store_names)
+    with OrderedPool(workers) as pool:
+        for segments in pool.map(prepare, _snapshot_pages(engine, after, end)):
+            for segment in segments:
+                applied += _write_batch(engine, segment.batch, segment.last, start, end)
+                skipped += segment.skipped
     with engine.connect() as conn:
         positions = conn.execute(sa.text(
             "SELECT count(*) FROM vatstats.flight_positions WHERE observed_at >= :start AND observed_at < :end"),
@@ -386,17 +422,16 @@ def _replay(engine: sa.Engine, start: datetime, end: datetime, after: datetime,
     return applied, positions, skipped
 
 
-def _write_batch(engine: sa.Engine, ticks: list[PreparedTick], last: datetime, start: datetime,
-                 end: datetime) -> int:
-    """Write the ticks as one batch and record `last` (the newest snapshot dealt with) as applied;
-    returns how many snapshots were written."""
+def _write_batch(engine: sa.Engine, batch: TickBatch, last: datetime, start: datetime, end: datetime) -> int:
+    """Write the batch and record `last` (the newest snapshot dealt with) as applied; returns how
+    many snapshots were written."""
     with engine.begin() as conn:
-        rewrite_batch(conn, tick_batch(ticks))
+        rewrite_batch(conn, batch)
         conn.execute(sa.text(
             "UPDATE vatstats.rebuild_progress SET last_snapshot = :at,"
             " snapshots_applied = snapshots_applied + :applied WHERE window_start = :start AND window_end = :end"),
-            {"at": last, "applied": len(ticks), "start": start, "end": end})
-    return len(ticks)
+            {"at": last, "applied": len(batch.ticks), "start": start, "end": end})
+    return len(batch.ticks)
 
 
 def _finish(conn: sa.Connection, end: datetime) -> None:

@@ -8,16 +8,15 @@ ingestion did). The work and its limits are storage/rebuild.py's.
 """
 
 import warnings
-from functools import cache
 from pathlib import Path
 
 import dagster as dg
 
-from vatstats_assets.core.region import Region
 from vatstats_assets.defs.conventions import INGEST_REBUILD, OWNERS
 from vatstats_assets.defs.partitions import WEEKLY_BACKFILL
 from vatstats_assets.defs.resources import WarehouseResource
-from vatstats_assets.regions import RegionError, load_region, region_name
+from vatstats_assets.process_pool import one_per_core
+from vatstats_assets.regions import RegionError, StoredRegion, region_name
 from vatstats_assets.storage.rebuild import RebuildRefused, rebuild_window
 
 REBUILD_GROUP = "ingest"
@@ -29,18 +28,16 @@ class RebuildConfig(dg.Config):
     # vatpac, global or boundary ids: apply this region to every snapshot instead of the region each
     # was stored under (feed_snapshots.region), e.g. to widen the stored traffic after the fact.
     region: str | None = None
+    # Processes parsing and preparing snapshots beside the one writing them: None is one a core
+    # (as `vatstats replay`), 0 none.
+    workers: int | None = None
 
 
-def _regions(warehouse: WarehouseResource, override: str | None):
+def _regions(warehouse: WarehouseResource, override: str | None) -> StoredRegion:
     airspace_dir = Path(warehouse.airspace_dir) if warehouse.airspace_dir else None
     if override is not None:
         override = region_name(override, airspace_dir, setting="the run config's region")
-
-    @cache
-    def region_for(stored: str) -> Region:
-        return load_region(override or stored, airspace_dir)
-
-    return region_for
+    return StoredRegion(override, airspace_dir)
 
 
 def build_ingest_rebuild(partitions: dg.DailyPartitionsDefinition) -> dg.AssetsDefinition:
@@ -64,10 +61,13 @@ def build_ingest_rebuild(partitions: dg.DailyPartitionsDefinition) -> dg.AssetsD
             context: dg.AssetExecutionContext, config: RebuildConfig, warehouse: WarehouseResource
         ) -> dg.MaterializeResult:
             window = context.partition_time_window
+            workers = one_per_core() if config.workers is None else config.workers
             try:
-                region_for = _regions(warehouse, config.region)
-                result = rebuild_window(warehouse.engine, window.start, window.end, region_for=region_for,
-                                        store_names=warehouse.store_names)
+                if workers < 0:
+                    raise RebuildRefused(f"the run config's workers must be 0 or more, not {workers}")
+                result = rebuild_window(warehouse.engine, window.start, window.end,
+                                        region_for=_regions(warehouse, config.region),
+                                        store_names=warehouse.store_names, workers=workers)
             except (RebuildRefused, RegionError) as error:
                 raise dg.Failure(description=f"Not rebuilt: {str(error).rstrip('.')}.", allow_retries=False) from None
             context.log.info(f"Rebuilt {window.start:%Y-%m-%d}..{window.end:%Y-%m-%d} (exclusive) from "
