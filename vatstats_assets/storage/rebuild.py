@@ -145,6 +145,8 @@ def rebuild_window(
     `workers` processes prepare the snapshots beside the writing one (0: this one does it all); they
     are handed `region_for`, which must then pickle (a module-level function, or StoredRegion)."""
     days = window_days(start, end)
+    if workers < 0:
+        raise RebuildRefused(f"workers must be 0 or more, not {workers}")
     started = time.perf_counter()
     with engine.connect() as lock_conn, _rebuild_lock(lock_conn):
         with engine.connect() as conn:

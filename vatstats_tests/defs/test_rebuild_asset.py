@@ -8,6 +8,7 @@ import pytest
 
 from vatstats_assets.commands.backfill import RANGE_END_TAG, RANGE_START_TAG
 from vatstats_assets.defs.automation import AUTOMATION_SENSOR_NAME
+from vatstats_assets.defs.rebuild.assets import RebuildConfig
 from vatstats_assets.sim.simulation import Simulation
 from vatstats_tests.storage.test_rebuild import checksums, ingest_live
 from vatstats_tests.support.definitions import PROJECT, asset, run_resources
@@ -54,6 +55,17 @@ def test_a_day_without_raw_snapshots_fails_with_one_sentence(engine, database_ur
     assert not result.success
     description = result.get_step_failure_events()[-1].step_failure_data.user_failure_data.description
     assert description.startswith("Not rebuilt: no raw snapshots are held for 2026-11-10")
+    assert checksums(engine) == live
+
+
+def test_a_negative_number_of_workers_in_the_run_config_fails_with_one_sentence(engine, database_url, bodies) -> None:
+    ingest_live(engine, bodies)
+    live = checksums(engine)
+    result = rebuild(database_url, partition_key="2026-11-20",
+                     run_config=dg.RunConfig(ops={"ingest_rebuild": RebuildConfig(workers=-1)}))
+    assert not result.success
+    description = result.get_step_failure_events()[-1].step_failure_data.user_failure_data.description
+    assert description == "Not rebuilt: workers must be 0 or more, not -1."
     assert checksums(engine) == live
 
 

@@ -102,6 +102,14 @@ def test_rebuilding_the_three_days_in_one_window_changes_nothing(engine: sa.Engi
     assert checksums(engine) == live
 
 
+def test_worker_processes_preparing_the_pages_rebuild_the_same_rows(engine: sa.Engine, live: dict) -> None:
+    """Pages prepared by two processes (as the Dagster asset runs it) come back in order: the
+    middle day, whose connections cross both midnights, as live ingestion wrote it."""
+    result = rebuild(engine, DAY_2, DAY_3, workers=2)
+    assert result.snapshots > 0 and result.alive_at_start > 0 and result.held > 0
+    assert checksums(engine) == live
+
+
 def test_the_oldest_held_day_takes_its_start_state_from_the_track_history(engine: sa.Engine, live: dict) -> None:
     with engine.begin() as conn:
         drop_partitions_before(conn, "feed_snapshots", DAY_2.date())  # retention took the day before
@@ -264,13 +272,14 @@ def test_a_connection_online_across_both_midnights_of_the_day_gets_its_live_row_
     assert checksums(engine) == live
 
 
-@pytest.mark.parametrize("stored_body", ["cut short", "another snapshot's"])
+@pytest.mark.parametrize(("stored_body", "workers"), [("cut short", 0), ("another snapshot's", 0), ("cut short", 2)])
 def test_a_stored_snapshot_that_no_longer_parses_is_skipped_and_the_rest_are_rebuilt_around_it(
-    engine: sa.Engine, bodies: list[bytes], stored_body: str
+    engine: sa.Engine, bodies: list[bytes], stored_body: str, workers: int
 ) -> None:
     """Its neighbours are written as if it had never been ingested: the batch it would have been in
     ends before it and the next begins after it. A row holding the body of another snapshot (of the
-    day before: its rows would land outside the window) is skipped the same way."""
+    day before: its rows would land outside the window) is skipped the same way. Worker processes
+    preparing the pages end the batch there too."""
     day_2 = [body for body in bodies if DAY_2 <= parse_snapshot(body).update_timestamp < DAY_3]
     broken = parse_snapshot(day_2[10]).update_timestamp  # inside the day's first batch
     ingest_live(engine, [body for body in bodies if body is not day_2[10]])
@@ -283,7 +292,7 @@ def test_a_stored_snapshot_that_no_longer_parses_is_skipped_and_the_rest_are_reb
         conn.execute(sa.text("UPDATE vatstats.feed_snapshots SET body = :body WHERE update_timestamp = :at"),
                      {"body": compress_raw(b'{"general": "cut short' if stored_body == "cut short" else bodies[0],
                                            store_names=True), "at": broken})
-    result = rebuild(engine, DAY_2, DAY_3)
+    result = rebuild(engine, DAY_2, DAY_3, workers=workers)
     assert (result.skipped, result.snapshots) == (1, len(day_2) - 1)
     rebuilt = checksums(engine)
     for table in ("flights", "atc_positions", "flight_positions"):

@@ -63,8 +63,6 @@ def build_ingest_rebuild(partitions: dg.DailyPartitionsDefinition) -> dg.AssetsD
             window = context.partition_time_window
             workers = one_per_core() if config.workers is None else config.workers
             try:
-                if workers < 0:
-                    raise RebuildRefused(f"the run config's workers must be 0 or more, not {workers}")
                 result = rebuild_window(warehouse.engine, window.start, window.end,
                                         region_for=_regions(warehouse, config.region),
                                         store_names=warehouse.store_names, workers=workers)
