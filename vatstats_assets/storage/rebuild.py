@@ -292,7 +292,8 @@ def _start_state(engine: sa.Engine, start: datetime, alive_keys: dict[str, set[t
             break
         for stored in page:
             tick = _tick(stored, region_for, store_names)
-            if tick is None:
+            if isinstance(tick, str):
+                log.warning(tick)
                 continue
             for spec in REBUILT_TABLES:
                 rows = tick.tables[spec.name]
@@ -345,19 +346,18 @@ def _snapshot_pages(engine: sa.Engine, after: datetime, end: datetime) -> Iterat
             after = until - timedelta(microseconds=1)
 
 
-def _tick(stored: _StoredSnapshot, region_for: Callable[[str], Region], store_names: bool) -> PreparedTick | None:
-    """The tick the ingest path makes of a stored snapshot, as it was fetched (source, fetched_at)."""
+def _tick(stored: _StoredSnapshot, region_for: Callable[[str], Region], store_names: bool) -> PreparedTick | str:
+    """The tick the ingest path makes of a stored snapshot, as it was fetched (source, fetched_at),
+    or why it cannot be applied (logged by the caller: this may run in a worker process)."""
     body = decompress_raw(stored.body, stored.body_encoding)
     try:
         snapshot = parse_snapshot(body)
     except FeedFormatError as error:
-        log.warning("the stored snapshot %s no longer parses (%s); skipped", stored.update_timestamp, error)
-        return None
+        return f"the stored snapshot {stored.update_timestamp} no longer parses ({error}); skipped"
     if snapshot.update_timestamp != stored.update_timestamp:
         # Another snapshot's body (a copied or mended row): its rows would land outside the window.
-        log.warning("the stored snapshot %s holds the body of the snapshot of %s; skipped", stored.update_timestamp,
-                    snapshot.update_timestamp)
-        return None
+        return (f"the stored snapshot {stored.update_timestamp} holds the body of the snapshot of "
+                f"{snapshot.update_timestamp}; skipped")
     # The tick writes the feed_snapshots row again (the test compares it): whatever prepare_tick is
     # given beside the data body when fetched live must be read back from the stored row and given
     # here too, or the row's stored copy would be overwritten with none.
@@ -380,11 +380,12 @@ def _stored_transceivers(stored: _StoredSnapshot) -> TransceiversFeed:
 @dataclass(frozen=True)
 class _Segment:
     """Consecutive readable snapshots of a page as one batch, and the newest snapshot dealt with: a
-    snapshot that no longer parses ends a segment (`skipped`), and the next continues after it."""
+    snapshot that no longer parses ends a segment (`unreadable` says why), and the next continues
+    after it."""
 
     batch: TickBatch
     last: datetime
-    skipped: int
+    unreadable: str | None
 
 
 def _prepare_page(page: list[_StoredSnapshot], region_for: Callable[[str], Region],
@@ -395,13 +396,13 @@ def _prepare_page(page: list[_StoredSnapshot], region_for: Callable[[str], Regio
     with collector_paused():  # as live ingestion, for the whole batch (storage/gc_pause.py)
         for stored in page:
             tick = _tick(stored, region_for, store_names)
-            if tick is not None:
+            if not isinstance(tick, str):
                 ticks.append(tick)
                 continue
-            segments.append(_Segment(tick_batch(ticks), stored.update_timestamp, skipped=1))
+            segments.append(_Segment(tick_batch(ticks), stored.update_timestamp, unreadable=tick))
             ticks = []
         if ticks:
-            segments.append(_Segment(tick_batch(ticks), page[-1].update_timestamp, skipped=0))
+            segments.append(_Segment(tick_batch(ticks), page[-1].update_timestamp, unreadable=None))
     return segments
 
 
@@ -416,7 +417,9 @@ def _replay(engine: sa.Engine, start: datetime, end: datetime, after: datetime,
         for segments in pool.map(prepare, _snapshot_pages(engine, after, end)):
             for segment in segments:
                 applied += _write_batch(engine, segment.batch, segment.last, start, end)
-                skipped += segment.skipped
+                if segment.unreadable is not None:
+                    log.warning(segment.unreadable)
+                    skipped += 1
     with engine.connect() as conn:
         positions = conn.execute(sa.text(
             "SELECT count(*) FROM vatstats.flight_positions WHERE observed_at >= :start AND observed_at < :end"),

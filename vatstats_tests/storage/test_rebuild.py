@@ -1,5 +1,6 @@
 """Rebuilding the ingest tables from the raw snapshots gives back exactly what live ingestion wrote."""
 
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -274,7 +275,7 @@ def test_a_connection_online_across_both_midnights_of_the_day_gets_its_live_row_
 
 @pytest.mark.parametrize(("stored_body", "workers"), [("cut short", 0), ("another snapshot's", 0), ("cut short", 2)])
 def test_a_stored_snapshot_that_no_longer_parses_is_skipped_and_the_rest_are_rebuilt_around_it(
-    engine: sa.Engine, bodies: list[bytes], stored_body: str, workers: int
+    engine: sa.Engine, bodies: list[bytes], stored_body: str, workers: int, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Its neighbours are written as if it had never been ingested: the batch it would have been in
     ends before it and the next begins after it. A row holding the body of another snapshot (of the
@@ -292,8 +293,12 @@ def test_a_stored_snapshot_that_no_longer_parses_is_skipped_and_the_rest_are_reb
         conn.execute(sa.text("UPDATE vatstats.feed_snapshots SET body = :body WHERE update_timestamp = :at"),
                      {"body": compress_raw(b'{"general": "cut short' if stored_body == "cut short" else bodies[0],
                                            store_names=True), "at": broken})
-    result = rebuild(engine, DAY_2, DAY_3, workers=workers)
+    with caplog.at_level(logging.WARNING, logger="vatstats_assets.storage.rebuild"):
+        result = rebuild(engine, DAY_2, DAY_3, workers=workers)
     assert (result.skipped, result.snapshots) == (1, len(day_2) - 1)
+    because = "no longer parses" if stored_body == "cut short" else "holds the body of the snapshot of"
+    [logged] = [r.getMessage() for r in caplog.records if r.getMessage().endswith("; skipped")]
+    assert logged.startswith(f"the stored snapshot {broken} ") and because in logged  # by this process, workers or not
     rebuilt = checksums(engine)
     for table in ("flights", "atc_positions", "flight_positions"):
         assert rebuilt[table] == without_it[table], table
