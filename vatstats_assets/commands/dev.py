@@ -36,6 +36,8 @@ from vatstats_assets.storage.server import export_environment
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BACKFILL_TAG = "dagster/backfill"  # the tag Dagster puts on every run of a backfill
 STOP_GRACE_S = 20  # dagster dev shuts its webserver, daemon and code server down in a few seconds
+# Then whatever it left of its group has this long (it got the SIGTERM too) before it is killed.
+GROUP_GRACE_S = 5
 # Loading the code location and migrating Dagster's storage takes 10-30 s on a 2-core machine.
 UI_START_TIMEOUT_S = 180
 
@@ -127,14 +129,31 @@ def _start_api(args: argparse.Namespace, env: MutableMapping[str, str]) -> subpr
 
 
 def _stop_group(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
+    """Stop the process and everything in its group (each was started in a session of its own)."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            pass
+        except ProcessLookupError:
+            return
+    _end_group(process.pid)
+    process.wait()
+
+
+def _end_group(group: int) -> None:
+    """Kill what the group's leader left behind once the grace is over: Dagster's code servers can
+    outlive `dagster dev` (one was seen serving for 40 minutes after it had exited)."""
+    deadline = time.monotonic() + GROUP_GRACE_S
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)  # ProcessLookupError: nobody is left in the group
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
     try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=STOP_GRACE_S)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        os.killpg(group, signal.SIGKILL)
     except ProcessLookupError:
         pass
 

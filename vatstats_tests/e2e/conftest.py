@@ -90,6 +90,22 @@ def running_dev_stack(database_url: str, dagster_database: str, data_dir: Path) 
     finally:
         stop(process)
         stack.engine.dispose()
+    left = processes_with_data_dir(data_dir)
+    assert not left, f"the stopped stack left processes running: {left}"
+
+
+def processes_with_data_dir(data_dir: Path) -> list[str]:
+    """The command lines of running processes whose environment names this data folder: everything
+    the stack started inherits it, so nothing may have it once the stack is stopped."""
+    wanted = f"VATSTATS_DATA_DIR={data_dir}".encode()
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and wanted in (proc / "environ").read_bytes().split(b"\0"):
+                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:120])
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
 
 
 @pytest.fixture(scope="module")
