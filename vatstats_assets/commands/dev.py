@@ -138,14 +138,15 @@ def _stop_group(process: subprocess.Popen) -> None:
             pass
         except ProcessLookupError:
             return
-    _end_group(process.pid)
+    # A leader still running after its grace is killed at once, with the rest of its group.
+    _end_group(process.pid, grace_s=GROUP_GRACE_S if process.poll() is not None else 0)
     process.wait()
 
 
-def _end_group(group: int) -> None:
+def _end_group(group: int, grace_s: float) -> None:
     """Kill what the group's leader left behind once the grace is over: Dagster's code servers can
     outlive `dagster dev` (one was seen serving for 40 minutes after it had exited)."""
-    deadline = time.monotonic() + GROUP_GRACE_S
+    deadline = time.monotonic() + grace_s
     while time.monotonic() < deadline:
         try:
             os.killpg(group, 0)  # ProcessLookupError: nobody is left in the group
