@@ -30,11 +30,12 @@ from vatstats_assets.core.feed_model import (
     SkippedRecord,
     Snapshot,
 )
+from vatstats_assets.core.feed_records import decode_well_formed
 from vatstats_assets.core.feed_values import (
     parse_feed_timestamp,
     parse_frequency_khz,
 )
-from vatstats_assets.core.pilot_columns import pilots_by_column
+from vatstats_assets.core.pilot_columns import pilots_by_column, pilots_from_records
 
 SUPPORTED_FEED_VERSION = 3
 
@@ -44,8 +45,19 @@ _GZIP_MAGIC = b"\x1f\x8b"
 
 
 def parse_snapshot(body: bytes | str) -> Snapshot:
-    """Parse a whole feed body (JSON text, or gzip-compressed JSON bytes) into a Snapshot."""
-    return parse_document(_decode(body))
+    """Parse a whole feed body (JSON text, or gzip-compressed JSON bytes) into a Snapshot.
+
+    A body whose pilots all have the feed's own types (every era's real feed) is decoded straight
+    into typed records (feed_records.py); any other is decoded as plain JSON and read as before.
+    """
+    text = _json_text(body)
+    records = decode_well_formed(text)
+    if records is not None:
+        pilots = pilots_from_records(records.pilots)
+        if pilots is not None:
+            sections = records.sections()
+            return _snapshot(_general(sections), sections, tuple(pilots), 0, [])
+    return parse_document(_loads(text))
 
 
 def peek_update_timestamp(body: bytes) -> datetime:
@@ -93,9 +105,16 @@ def parse_document(document: Any) -> Snapshot:
     pilot_records = _section(document, "pilots", required=True)
     by_column = pilots_by_column(pilot_records)  # the common, well-formed case, read faster
     if by_column is not None:
-        pilots, pilot_duplicates = tuple(by_column), 0
-    else:
-        pilots, pilot_duplicates = _unique_by_callsign("pilots", pilot_records, _pilot, skipped)
+        return _snapshot(general, document, tuple(by_column), 0, skipped)
+    pilots, pilot_duplicates = _unique_by_callsign("pilots", pilot_records, _pilot, skipped)
+    return _snapshot(general, document, pilots, pilot_duplicates, skipped)
+
+
+def _snapshot(
+    general: General, document: Mapping[str, Any], pilots: tuple[Pilot, ...], pilot_duplicates: int,
+    skipped: list[SkippedRecord],
+) -> Snapshot:
+    """The Snapshot of a document whose general and pilots are read: the other sections are read here."""
     controllers, controller_duplicates = _unique_by_callsign(
         "controllers", _section(document, "controllers", required=True), _controller, skipped
     )
@@ -130,6 +149,11 @@ def parse_document(document: Any) -> Snapshot:
 
 
 def _decode(body: bytes | str) -> Any:
+    return _loads(_json_text(body))
+
+
+def _json_text(body: bytes | str) -> bytes | str:
+    """The body as JSON text: gunzipped, without a UTF-8 byte order mark."""
     if isinstance(body, (bytes, bytearray, memoryview)):
         body = bytes(body)
         if body.startswith(_GZIP_MAGIC):
@@ -138,10 +162,14 @@ def _decode(body: bytes | str) -> Any:
             body = body[len(_UTF8_BOM) :]
     elif not isinstance(body, str):
         raise FeedFormatError(f"feed body is {type(body).__name__}, expected bytes or str")
+    return body
+
+
+def _loads(text: bytes | str) -> Any:
     try:
-        return orjson.loads(body)
+        return orjson.loads(text)
     except orjson.JSONDecodeError as error:
-        raise _json_error(body, error) from None
+        raise _json_error(text, error) from None
 
 
 def _gunzip(body: bytes) -> bytes:
