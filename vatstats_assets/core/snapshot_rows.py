@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -133,15 +134,20 @@ _FILED_FIELDS = itemgetter(*map(FlightPlan._fields.index, (
     "altitude_ft", "deptime", "enroute_time", "route", "remarks", "revision_id", "assigned_transponder",
 )))
 _NO_PLAN = (None,) * 14
+_NAME = FlightRow._fields.index("name")
+# A FlightRow from its fields, without the NamedTuple's _make and its length check (Python functions).
+_flight_row_of = partial(tuple.__new__, FlightRow)
 
 
 def flight_row(pilot: Pilot, seen: datetime, store_names: bool) -> FlightRow:
     plan = pilot.flight_plan
-    row = FlightRow._make((
-        *_PILOT_FIELDS(pilot), *(_NO_PLAN if plan is None else _FILED_FIELDS(plan)),
+    fields = _PILOT_FIELDS(pilot)
+    if not store_names:
+        fields = (*fields[:_NAME], None, *fields[_NAME + 1:])
+    return _flight_row_of((
+        *fields, *(_NO_PLAN if plan is None else _FILED_FIELDS(plan)),
         pilot.last_updated, seen, seen, pilot.altitude_ft, seen,
     ))
-    return row if store_names else row._replace(name=None)
 
 
 def position_of(flight: FlightRow) -> PositionRow:

@@ -67,15 +67,29 @@ def _text_column(values: Sequence[str | None]) -> list[str]:
     return [NULL if v is None else v for v in values]
 
 
+# Numbers are written by orjson, a whole column in one call: the same shortest round-trip digits as
+# repr, about six times as fast (a snapshot's track rows format 9,000 numbers). orjson writes an
+# exponent without repr's sign or leading zero (1e-7, not 1e-07), the same number to PostgreSQL.
+
+
+def _json_numbers(values: Sequence[int | float | None]) -> list[str]:
+    return orjson.dumps(values).decode()[1:-1].split(",") if values else []
+
+
 def _int_column(values: Sequence[int | None]) -> list[str]:
-    if None in values:
-        return [NULL if v is None else repr(v) for v in values]
-    return list(map(repr, values))
+    try:
+        texts = _json_numbers(values)
+    except orjson.JSONEncodeError:  # beyond 64 bits: PostgreSQL refuses it, with its own message
+        texts = [NULL if v is None else repr(v) for v in values]
+    return [NULL if v == "null" else v for v in texts] if None in values else texts
 
 
 def _float_column(values: Sequence[float | None]) -> list[str]:
-    # v != v is NaN, pandas' NULL for floats
-    return [NULL if v is None or v != v else repr(v) for v in values]
+    texts = _json_numbers(values)
+    if "null" in texts:  # None, NaN (pandas' NULL for floats) or an infinity, which orjson writes as null
+        # v != v is NaN
+        return [NULL if v is None or v != v else repr(v) for v in values]
+    return texts
 
 
 def _bool_column(values: Sequence[bool | None]) -> list[str]:

@@ -42,6 +42,29 @@ def test_copy_format_writes_every_datetime_as_isoformat_does() -> None:
         assert lines == ["\\N" if value is None else value.isoformat() for value in column]
 
 
+ODD_NUMBERS = [0.0, -0.0, 1.0, -33.9461, 0.1 + 0.2, 1e-7, 5e-324, 1.7976931348623157e308, 1e16, 123456789.125]
+
+
+def test_copy_format_numbers_read_back_by_postgresql_as_the_same_values(engine: sa.Engine) -> None:
+    count = 100
+    floats = [*ODD_NUMBERS, *(n / 7 for n in range(count - len(ODD_NUMBERS)))]
+    with_null = [None if n % 9 == 0 else value for n, value in enumerate(floats)]
+    ints = [0, -1, 2**63 - 1, -(2**63), *range(count - 4)]
+    specials = [[float("nan"), float("inf"), float("-inf"), None, 2.5][n % 5] for n in range(count)]
+    rows = list(zip(floats, with_null, ints, [None if n % 7 == 0 else v for n, v in enumerate(ints)], specials,
+                    strict=True))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TEMPORARY TABLE numbers (a float8, b float8, c int8, d int8, e float8, n serial)")
+        bulk.copy_text_lines(conn, "numbers", ("a", "b", "c", "d", "e"), copy_text(rows))
+        stored = [tuple(row) for row in conn.exec_driver_sql("SELECT a, b, c, d, e FROM numbers ORDER BY n")]
+    nan_is_null = [(*row[:4], None if row[4] != row[4] else row[4]) for row in rows]
+    assert stored == nan_is_null  # NaN is pandas' NULL; infinities stay infinite
+
+
+def test_copy_format_writes_a_number_too_large_for_64_bits_for_postgresql_to_refuse() -> None:
+    assert copy_text([(2**64,), (None,)]) == f"{2**64}\n\\N\n"
+
+
 def test_copy_format_refuses_nul_characters() -> None:
     with pytest.raises(UnstorableValue):
         copy_text([("bad\x00callsign",)])
