@@ -15,7 +15,13 @@ from vatstats_assets.storage import tick_batch
 from vatstats_assets.storage.ingest import ensure_tick_partitions, prepare_tick, write_tick
 from vatstats_assets.storage.partitions import drop_partitions_before
 from vatstats_assets.storage.raw_body import compress_raw
-from vatstats_assets.storage.rebuild import REBUILD_LOCK_KEY, RebuildRefused, oldest_raw_day_needed, rebuild_window
+from vatstats_assets.storage.rebuild import (
+    PAGE_SIZE,
+    REBUILD_LOCK_KEY,
+    RebuildRefused,
+    oldest_raw_day_needed,
+    rebuild_window,
+)
 from vatstats_tests.core.test_feed_parse import controller_record, feed, pilot_record
 from vatstats_tests.fixtures import FEED_FIXTURE_DATES, load_fixture_bytes
 
@@ -186,6 +192,22 @@ def test_a_changed_setting_is_applied_to_the_rebuilt_day_and_a_second_rebuild_un
     assert regions_stored() == {"vatpac"}  # the snapshots now say which traffic the tables hold for them
     rebuild_window(engine, DAY_2, DAY_3, region_for=lambda _: region("global"), store_names=True)
     assert regions_stored() == {"global"}
+    assert checksums(engine) == live
+
+
+def test_a_stored_region_is_resolved_once_a_page_not_once_a_snapshot(engine: sa.Engine, live: dict) -> None:
+    asked: list[str] = []
+
+    def counted(name: str):
+        asked.append(name)
+        return region(name)
+
+    with engine.connect() as conn:
+        snapshots = conn.execute(sa.text("SELECT count(*) FROM vatstats.feed_snapshots WHERE update_timestamp >= :s"
+                                         " AND update_timestamp < :e"), {"s": DAY_2, "e": DAY_3}).scalar_one()
+    rebuild_window(engine, DAY_2, DAY_3, region_for=counted, store_names=True)
+    pages = -(-snapshots // PAGE_SIZE)
+    assert set(asked) == {"global"} and len(asked) <= pages + 1 < snapshots  # + the look-back before the day
     assert checksums(engine) == live
 
 
