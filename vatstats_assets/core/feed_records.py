@@ -22,7 +22,7 @@ Latitude = Annotated[float, msgspec.Meta(ge=-90.0, le=90.0)]
 Longitude = Annotated[float, msgspec.Meta(ge=-180.0, le=180.0)]
 
 
-class PlanRecord(msgspec.Struct, frozen=True, cache_hash=False):
+class PlanRecord(msgspec.Struct, frozen=True):
     """A filed flight plan as the feed writes it; frozen, so equal plans are one memo key.
 
     Each field has one JSON type (or null): 1, 1.0 and true never meet here, so equal records

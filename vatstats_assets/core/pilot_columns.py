@@ -11,7 +11,7 @@ timestamp, ...), and the section is then read record by record, which names what
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -101,7 +101,7 @@ def pilots_by_column(records: list[Any]) -> list[Pilot] | None:
 def _pilots(
     *, cids: list[int], raw_callsigns: list[str], latitudes: list[float], longitudes: list[float],
     altitudes: list[int], groundspeeds: list[int], headings: list[int],
-    raw_logon_times: list[Any], raw_last_updated: list[Any], optional: Any,
+    raw_logon_times: list[Any], raw_last_updated: list[Any], optional: Callable[[], tuple[list[Any], ...]],
 ) -> list[Pilot] | None:
     """The checks both readers share (callsigns, timestamps), then the Pilots.
 
