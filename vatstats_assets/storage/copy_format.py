@@ -86,9 +86,8 @@ def _int_column(values: Sequence[int | None]) -> list[str]:
 
 def _float_column(values: Sequence[float | None]) -> list[str]:
     texts = _json_numbers(values)
-    if "null" in texts:  # None, NaN (pandas' NULL for floats) or an infinity, which orjson writes as null
-        # v != v is NaN
-        return [NULL if v is None or v != v else repr(v) for v in values]
+    if "null" in texts:  # None, NaN or an infinity, each written as null by orjson: value by value
+        return [NULL if v is None or v != v else repr(v) for v in values]  # v != v: NaN, pandas' NULL
     return texts
 
 
