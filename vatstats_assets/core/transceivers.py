@@ -205,10 +205,12 @@ class TransceiversFeed:
 
     body: bytes | None
     missing: str | None = None
+    # The body as feed_snapshots stores it (zstd), when it comes from there: not compressed again.
+    stored: bytes | None = None
 
     @classmethod
-    def received(cls, body: bytes) -> TransceiversFeed:
-        return cls(body, None)
+    def received(cls, body: bytes, *, stored: bytes | None = None) -> TransceiversFeed:
+        return cls(body, None, stored)
 
     @classmethod
     def not_received(cls, reason: str) -> TransceiversFeed:

@@ -131,10 +131,11 @@ def prepare_tick(
     `transceivers` is what was fetched beside the snapshot (None: nothing was).
     """
     transceivers = transceivers or TransceiversFeed.not_received(NOT_FETCHED)
-    # The transceivers body holds no names: it is compressed as it came, beside the parsing.
-    compressed_transceivers = (
-        _COMPRESSOR.submit(compress_raw, transceivers.body, store_names=True) if transceivers.body is not None else None
-    )
+    # The transceivers body holds no names: it is compressed as it came, beside the parsing (unless
+    # it comes compressed from feed_snapshots already: the rebuild).
+    compressed_transceivers: Future[bytes] | None = None
+    if transceivers.body is not None and transceivers.stored is None:
+        compressed_transceivers = _COMPRESSOR.submit(compress_raw, transceivers.body, store_names=True)
     with collector_paused():
         rows = tick_rows(snapshot, region, store_names=store_names, may_contain_nul=body_may_contain_nul(body))
         tunings, missing = _tunings(transceivers, rows)
@@ -156,8 +157,8 @@ def prepare_tick(
         "transceivers_body": None, "transceivers_raw_bytes": None, "transceivers_entries": None,
         "transceivers_skipped": None, "transceivers_missing": missing,
     }
-    if compressed_transceivers is not None and transceivers.body is not None:
-        stored = compressed_transceivers.result()
+    if transceivers.body is not None:
+        stored = transceivers.stored if compressed_transceivers is None else compressed_transceivers.result()
         if missing is None:
             raw.update(transceivers_body=stored, transceivers_raw_bytes=len(transceivers.body),
                        transceivers_entries=tunings.entries, transceivers_skipped=sum(tunings.skipped.values()))

@@ -375,7 +375,7 @@ def _stored_transceivers(stored: _StoredSnapshot) -> TransceiversFeed:
     would write the snapshot's row again with its transceivers body gone."""
     if stored.transceivers_body is None:
         return TransceiversFeed.not_received(stored.transceivers_missing or NOT_FETCHED)
-    return TransceiversFeed.received(decompress_raw(stored.transceivers_body, ENCODING))
+    return TransceiversFeed.received(decompress_raw(stored.transceivers_body, ENCODING), stored=stored.transceivers_body)
 
 
 @dataclass(frozen=True)

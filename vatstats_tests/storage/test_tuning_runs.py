@@ -15,6 +15,7 @@ from vatstats_assets.core.tuning_runs import TickTunings, TuningRow
 from vatstats_assets.storage.ingest import INGEST_WRITES, WRITERS, ensure_tick_partitions, prepare_tick, write_tick
 from vatstats_assets.storage.migrations import migrate
 from vatstats_assets.storage.raw_body import decompress_raw
+from vatstats_assets.storage.tables import FEED_SNAPSHOTS
 from vatstats_tests.support.tuning_feeds import MELBOURNE, START, SYDNEY, controller, data_body, pilot, radio, tx_body
 
 
@@ -213,3 +214,19 @@ def test_extending_runs_settles_to_heap_only_updates(own_database: sa.Engine) ->
     # alone (100 %); pruning, which makes the room, is skipped on a page another backend has pinned
     # (autovacuum, in a busy CI run), so only "some" is exact here, as for flights.
     assert heap_only > 0
+
+
+def test_a_transceivers_body_given_as_stored_is_kept_as_it_is_not_compressed_again() -> None:
+    """The rebuild hands back the stored (zstd) body beside the text it parses: the row keeps those bytes."""
+    at = START
+    pilots = [pilot("QFA1")]
+    body, tuned = data_body(at, pilots, [controller()]), tx_body(QFA1=[radio(124_500_000)])
+    row = FEED_SNAPSHOTS.columns.index("transceivers_body")
+
+    def stored_transceivers(feed: TransceiversFeed) -> bytes:
+        prepared = prepare_tick(parse_snapshot(body), body, source="test", fetched_at=at, region=region("global"),
+                                store_names=True, transceivers=feed)
+        return prepared.tables["raw_feed_snapshot"].rows[0][row]  # type: ignore[union-attr]
+
+    assert stored_transceivers(TransceiversFeed.received(tuned, stored=b"as stored")) == b"as stored"
+    assert decompress_raw(stored_transceivers(TransceiversFeed.received(tuned)), "zstd") == tuned
