@@ -16,18 +16,21 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+import msgspec
+
 from vatstats_assets.core import feed_fields as field
 from vatstats_assets.core.feed_model import FlightPlan, Pilot
-from vatstats_assets.core.feed_records import PilotRecord, PlanRecord
+from vatstats_assets.core.feed_records import NotWellFormed, PilotRecord, PlanRecord, plan_record
 from vatstats_assets.core.feed_values import parse_feed_timestamp
 
 # A pilot's logon_time comes back every snapshot: each distinct text is read once (emptied when full).
 _TIMESTAMP_MEMO_LIMIT = 50_000
 _timestamp_memo: dict[str, datetime] = {}
 
-# A plan record comes back unchanged snapshot after snapshot: each distinct one is built once.
+# A plan comes back unchanged snapshot after snapshot: each distinct JSON text is built once.
 _PLAN_MEMO_LIMIT = 50_000
-_plan_record_memo: dict[PlanRecord, FlightPlan] = {}
+_plan_text_memo: dict[bytes, FlightPlan | None] = {}
+_UNSEEN = object()
 
 # A Pilot from its fields, without the NamedTuple's constructor (a Python function).
 _pilot_of = partial(tuple.__new__, Pilot)
@@ -36,8 +39,16 @@ _pilot_of = partial(tuple.__new__, Pilot)
 def pilots_from_records(records: list[PilotRecord]) -> list[Pilot] | None:
     """The decoded records' pilots, in order, or None when one needs reading on its own.
 
-    msgspec has already checked every field's type and the coordinates' range.
+    msgspec has already checked every field's type and the coordinates' range; a flight plan's
+    types are checked when its text is first decoded.
     """
+    try:
+        return _pilots_of_records(records)
+    except NotWellFormed:
+        return None
+
+
+def _pilots_of_records(records: list[PilotRecord]) -> list[Pilot] | None:
     return _pilots(
         cids=[r.cid for r in records],
         raw_callsigns=[r.callsign for r in records],
@@ -124,16 +135,17 @@ def _pilots(
     )))
 
 
-def _plan(record: PlanRecord | None) -> FlightPlan | None:
-    """The record's FlightPlan, built as the record reader builds it, once per distinct record."""
-    if record is None:
-        return None
-    built = _plan_record_memo.get(record)
-    if built is None:
-        if len(_plan_record_memo) >= _PLAN_MEMO_LIMIT:
-            _plan_record_memo.clear()
-        built = _plan_record_memo[record] = field.build_flight_plan(_plan_fields(record))
-    return built
+def _plan(text: msgspec.Raw) -> FlightPlan | None:
+    """The FlightPlan of a plan's JSON text (msgspec.Raw), built as the record reader builds it,
+    once per distinct text; NotWellFormed when a field is not of its type."""
+    key = bytes(text)
+    built = _plan_text_memo.get(key, _UNSEEN)
+    if built is _UNSEEN:
+        record = plan_record(key)
+        if len(_plan_text_memo) >= _PLAN_MEMO_LIMIT:
+            _plan_text_memo.clear()
+        built = _plan_text_memo[key] = None if record is None else field.build_flight_plan(_plan_fields(record))
+    return built  # type: ignore[return-value]  # a FlightPlan or None, never _UNSEEN
 
 
 def _plan_fields(record: PlanRecord) -> dict[str, Any]:

@@ -70,6 +70,15 @@ def test_a_body_with_an_odd_flight_plan_reads_into_the_same_snapshot(change: dic
     assert_same_snapshot(body(feed(pilots=[pilot_record("QFA1"), record])))
 
 
+@pytest.mark.parametrize("change", [{"revision_id": True}, {"altitude": 3.5e4}, {"route": ["WOL", "H65"]}])
+def test_a_flight_plan_of_other_types_leaves_the_pilots_to_the_plain_reader(change: dict[str, Any]) -> None:
+    record = pilot_record("QFA2")
+    record["flight_plan"] |= change
+    records = decode_well_formed(body(feed(pilots=[pilot_record("QFA1"), record])))
+    assert records is not None  # the plan's text is decoded only when the pilots are read
+    assert pilots_from_records(records.pilots) is None
+
+
 def test_a_plan_record_seen_again_is_the_same_plan_and_a_changed_one_a_new_plan() -> None:
     def plan(**change: Any) -> Any:
         record = pilot_record()
