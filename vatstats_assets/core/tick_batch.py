@@ -10,6 +10,11 @@ known row by row from the merge rules of storage/tables.py, applied in time orde
   across the batch here; a run the batch's first ticks may continue from a stored one carries
   `continues_from`, the stored last_seen it extends.
 Only valid for snapshots newer than everything stored, each once, in time order: the writer checks.
+
+A batch's rows are built in a replay worker process and cross to the writer pickled, so the ATC
+and tuning rows travel as plain tuples in their NamedTuple's field order (AtcRow, KeyedTuning):
+a NamedTuple pickles and unpickles through two Python calls a row, which cost 13 % of a replay's
+CPU (py-spy, 52,000 rows a batch); a plain tuple pickles in C.
 """
 
 from __future__ import annotations
@@ -17,26 +22,31 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import NamedTuple
 
 from vatstats_assets.core.snapshot_rows import AtcRow
 from vatstats_assets.core.tuning_runs import TuningRow, extendable_run_end
 
+_FIRST_SEEN = AtcRow._fields.index("first_seen")
 
-def last_atc_positions(ticks: Iterable[Sequence[AtcRow]]) -> list[AtcRow]:
-    """Each ATC connection's last row, with the batch's earliest first_seen."""
+
+def last_atc_positions(ticks: Iterable[Sequence[tuple]]) -> list[tuple]:
+    """Each ATC connection's last row (AtcRow's fields), with the batch's earliest first_seen."""
     first: dict[tuple, datetime] = {}
-    last: dict[tuple, AtcRow] = {}
+    last: dict[tuple, tuple] = {}
     for rows in ticks:
         for row in rows:
             key = row[:3]
-            first.setdefault(key, row.first_seen)
+            first.setdefault(key, row[_FIRST_SEEN])
             last[key] = row
-    return [row if row.first_seen == first[key] else row._replace(first_seen=first[key]) for key, row in last.items()]
+    return [row if row[_FIRST_SEEN] == first[key] else (*row[:_FIRST_SEEN], first[key], *row[_FIRST_SEEN + 1:])
+            for key, row in last.items()]
 
 
 class KeyedTuning(NamedTuple):
-    """A TuningRow with its connection's key (the writer one at a time takes it from the stages)."""
+    """A TuningRow with its connection's key (the writer one at a time takes it from the stages):
+    the layout of keyed_tunings' plain tuples."""
 
     cid: int
     callsign: str
@@ -50,15 +60,22 @@ class KeyedTuning(NamedTuple):
 
 def keyed_tunings(
     rows: Iterable[TuningRow], pilots: dict[str, tuple[int, datetime]], controllers: dict[str, tuple[int, datetime]],
-) -> list[KeyedTuning]:
-    """`pilots` and `controllers` map a callsign to (cid, logon_time) among the snapshot's stored
-    flights and its controllers (no ATIS): tick_tunings made rows for those callsigns only."""
+) -> list[tuple]:
+    """The rows as plain tuples of KeyedTuning's fields. `pilots` and `controllers` map a callsign
+    to (cid, logon_time) among the snapshot's stored flights and its controllers (no ATIS):
+    tick_tunings made rows for those callsigns only."""
     keyed = []
     for row in rows:
-        cid, logon_time = (pilots if row.is_pilot else controllers)[row.callsign]
-        keyed.append(KeyedTuning(cid, row.callsign, logon_time, row.is_pilot, row.frequency_hz, row.channel_hz,
-                                 row.site_latitudes, row.site_longitudes))
+        callsign, is_pilot = row[0], row[1]
+        cid, logon_time = (pilots if is_pilot else controllers)[callsign]
+        keyed.append((cid, callsign, logon_time, *row[1:]))
     return keyed
+
+
+# A run's identity: connection, frequency and sites (KeyedTuning's fields).
+_RUN_KEY = itemgetter(*map(KeyedTuning._fields.index, (
+    "cid", "callsign", "logon_time", "frequency_hz", "site_latitudes", "site_longitudes")))
+_SITES = KeyedTuning._fields.index("site_latitudes")
 
 
 class TuningRun(NamedTuple):
@@ -84,7 +101,7 @@ class TuningTick:
 
     observed_at: datetime
     has_transceivers: bool  # stored with its transceivers (feed_snapshots.transceivers_entries set)
-    rows: Sequence[KeyedTuning]
+    rows: Sequence[tuple]  # KeyedTuning's fields (keyed_tunings)
 
 
 def tuning_runs(
@@ -104,13 +121,13 @@ def tuning_runs(
         # continue from inside the batch.
         stored = extend_from if extend_from is not None and extend_from < batch_start else None
         for row in tick.rows:
-            key = (row.cid, row.callsign, row.logon_time, row.frequency_hz, row.site_latitudes, row.site_longitudes)
+            key = _RUN_KEY(row)
             index = latest.get(key)
             if index is not None and extend_from is not None and runs[index][7] == extend_from:
                 runs[index][7] = at
                 continue
             latest[key] = len(runs)
-            runs.append([*row[:6], at, at, row.site_latitudes, row.site_longitudes, stored])
+            runs.append([*row[:_SITES], at, at, *row[_SITES:], stored])
         previous_snapshot = at
         if tick.has_transceivers:
             previous_transceivers = at

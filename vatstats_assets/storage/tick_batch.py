@@ -60,7 +60,7 @@ class BatchTick:
 
     update_timestamp: datetime
     snapshot_row: tuple  # feed_snapshots, in FEED_SNAPSHOTS.columns order
-    atc_positions: list[AtcRow]
+    atc_positions: list[tuple]  # AtcRow's fields, plain (core/tick_batch.py says why)
     positions_text: str  # every flight's position, COPY text for stage_batch_positions
     tunings: TuningTick
 
@@ -97,7 +97,7 @@ def _batch_tick(tick: PreparedTick, flights: Sequence[FlightRow]) -> BatchTick:
     return BatchTick(
         update_timestamp=tick.update_timestamp,
         snapshot_row=tuple(snapshot_row),
-        atc_positions=list(atc),
+        atc_positions=list(map(tuple, atc)),
         positions_text=_positions_text(flights),
         tunings=TuningTick(tick.update_timestamp, snapshot_row[_TRANSCEIVERS_ENTRIES] is not None, keyed),
     )
