@@ -9,15 +9,17 @@ frequency values are free text typed by people, so anything unreadable becomes N
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 
 # The feed writes ISO 8601 with 0-7 fractional digits (.NET ticks) and a 'Z'.
 # Python's fromisoformat also takes forms the feed never uses (date only, basic
 # format, a space separator); the pattern keeps those out.
-_FEED_TIMESTAMP = re.compile(
-    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?(?:Z|[+-]\d{2}:?\d{2})?"
-)
+_DATE_AND_TIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?"
+_FEED_TIMESTAMP = re.compile(_DATE_AND_TIME + r"(?:Z|[+-]\d{2}:?\d{2})?")
+# Many timestamps in UTC ('Z'), one a line: what a feed's pilots carry, checked in one match.
+_UTC_LINES = re.compile(f"(?:{_DATE_AND_TIME}Z\n)*")
 
 # Filed cruise altitudes: "FL380", "F350", "A045", "35000", "320", "S1130", "M0840", "5500FT".
 _FILED_ALTITUDE = re.compile(r"(FL|F|A|S|M)?(\d{1,6})(FT)?")
@@ -53,6 +55,22 @@ def parse_feed_timestamp(value: str) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def parse_utc_feed_timestamps(values: Sequence[object]) -> list[datetime] | None:
+    """Many feed timestamps at once, each as parse_feed_timestamp reads it, when every one is
+    text in UTC ('Z'); None otherwise (the caller then reads them one by one, which says why).
+
+    One pattern match over them all and fromisoformat mapped in C: half the time of a call each
+    (a 1,500-pilot snapshot has 3,000). A value holding a newline could pass the joined match
+    as two lines, but fromisoformat refuses it, and the answer is then None too.
+    """
+    try:
+        if _UTC_LINES.fullmatch("\n".join(values) + "\n") is None:  # type: ignore[arg-type]  # else TypeError
+            return None
+        return list(map(datetime.fromisoformat, values))  # type: ignore[arg-type]  # all text: joined
+    except (TypeError, ValueError):  # a value not text; a date that does not exist
+        return None
 
 
 def parse_altitude_ft(value: str | int | None) -> int | None:

@@ -21,7 +21,7 @@ import msgspec
 from vatstats_assets.core import feed_fields as field
 from vatstats_assets.core.feed_model import FlightPlan, Pilot
 from vatstats_assets.core.feed_records import NotWellFormed, PilotRecord, PlanRecord, plan_record
-from vatstats_assets.core.feed_values import parse_feed_timestamp
+from vatstats_assets.core.feed_values import parse_feed_timestamp, parse_utc_feed_timestamps
 
 # A pilot's logon_time comes back every snapshot: each distinct text is read once (emptied when full).
 _TIMESTAMP_MEMO_LIMIT = 50_000
@@ -154,6 +154,9 @@ def _plan_fields(record: PlanRecord) -> dict[str, Any]:
 
 def _timestamps(values: Sequence[Any]) -> list[datetime] | None:
     """Each value read as field.timestamp reads it, or None when one is missing or not a timestamp."""
+    at_once = parse_utc_feed_timestamps(values)
+    if at_once is not None:
+        return at_once
     memo = _timestamp_memo
     if len(memo) > _TIMESTAMP_MEMO_LIMIT:
         memo.clear()

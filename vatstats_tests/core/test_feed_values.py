@@ -12,19 +12,19 @@ from vatstats_assets.core.feed import (
     parse_feed_timestamp,
     parse_frequency_khz,
 )
+from vatstats_assets.core.feed_values import parse_utc_feed_timestamps
+
+UTC_TIMESTAMPS = [
+    ("2024-02-20T23:19:51Z", 0),
+    ("2024-02-20T23:19:51.9Z", 900000),
+    ("2024-02-20T23:19:51.94Z", 940000),
+    ("2024-02-20T23:19:51.9474Z", 947400),
+    ("2024-02-20T23:19:51.947440Z", 947440),
+    ("2024-02-20T23:19:51.9474401Z", 947440),
+]
 
 
-@pytest.mark.parametrize(
-    ("text", "microsecond"),
-    [
-        ("2024-02-20T23:19:51Z", 0),
-        ("2024-02-20T23:19:51.9Z", 900000),
-        ("2024-02-20T23:19:51.94Z", 940000),
-        ("2024-02-20T23:19:51.9474Z", 947400),
-        ("2024-02-20T23:19:51.947440Z", 947440),
-        ("2024-02-20T23:19:51.9474401Z", 947440),
-    ],
-)
+@pytest.mark.parametrize(("text", "microsecond"), UTC_TIMESTAMPS)
 def test_timestamps_with_zero_to_seven_fractional_digits_become_aware_utc(text, microsecond):
     moment = parse_feed_timestamp(text)
     assert moment == datetime(2024, 2, 20, 23, 19, 51, microsecond, tzinfo=UTC)
@@ -49,20 +49,20 @@ def test_a_timestamp_without_a_zone_is_read_as_utc():
     )
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "",
-        "yesterday",
-        "2024-02-20",  # date only
-        "20240220T231951Z",  # basic format
-        "2024-02-20 23:19:51Z",  # space separator
-        "2024-02-20T23:19:51.94744012Z",  # eight fractional digits
-        "2024-02-20T23:19:51.Z",
-        "2024-02-30T23:19:51Z",  # no such day
-        "2024-02-20T25:19:51Z",
-    ],
-)
+NOT_FEED_TIMESTAMPS = [
+    "",
+    "yesterday",
+    "2024-02-20",  # date only
+    "20240220T231951Z",  # basic format
+    "2024-02-20 23:19:51Z",  # space separator
+    "2024-02-20T23:19:51.94744012Z",  # eight fractional digits
+    "2024-02-20T23:19:51.Z",
+    "2024-02-30T23:19:51Z",  # no such day
+    "2024-02-20T25:19:51Z",
+]
+
+
+@pytest.mark.parametrize("text", NOT_FEED_TIMESTAMPS)
 def test_anything_but_a_feed_timestamp_raises_value_error(text):
     with pytest.raises(ValueError, match="not a feed timestamp"):
         parse_feed_timestamp(text)
@@ -72,6 +72,21 @@ def test_anything_but_a_feed_timestamp_raises_value_error(text):
 def test_a_timestamp_that_is_not_a_string_raises_value_error(value):
     with pytest.raises(ValueError, match="not a feed timestamp"):
         parse_feed_timestamp(value)  # type: ignore[arg-type]
+
+
+def test_many_utc_timestamps_read_at_once_are_what_reading_each_gives():
+    texts = [text for text, _ in UTC_TIMESTAMPS] * 3
+    at_once = parse_utc_feed_timestamps(texts)
+    assert at_once == [parse_feed_timestamp(text) for text in texts]
+    assert at_once is not None and all(moment.tzinfo is UTC for moment in at_once)
+
+
+@pytest.mark.parametrize("odd", [
+    *NOT_FEED_TIMESTAMPS, None, 1708471191, "2024-02-21T01:19:51.5+02:00", "2024-02-20T23:19:51",
+    "2024-02-20T23:19:51Z\n2024-02-20T23:19:52Z",  # two lines in one value
+])
+def test_timestamps_with_one_not_utc_text_are_left_to_reading_one_by_one(odd):
+    assert parse_utc_feed_timestamps(["2024-02-20T23:19:51Z", odd, "2024-02-20T23:19:52.5Z"]) is None
 
 
 @pytest.mark.parametrize(
