@@ -168,13 +168,27 @@ def atc_row(controller: Controller, seen: datetime, is_atis: bool, store_names: 
     )
 
 
+_BACKSLASHES_LOOKED_AT = 64
+
+
 def body_may_contain_nul(body: bytes) -> bool:
     """Whether any text in a feed body can hold a NUL: JSON can only write one as \\u0000.
 
-    One scan of the bytes (about a millisecond) spares checking every text of every record.
-    A compressed body cannot be scanned, so it is assumed to.
+    One scan of the bytes spares checking every text of every record. A feed has a few dozen
+    backslashes at most, so they are found by memchr (0.02 ms for 1.3 MB) and the text after each
+    looked at; a search for the whole escape takes 0.7 ms. A compressed body cannot be scanned,
+    so it is assumed to hold one.
     """
-    return body[:2] == b"\x1f\x8b" or b"\\u0000" in body
+    if body[:2] == b"\x1f\x8b":
+        return True
+    at = body.find(b"\\")
+    for _ in range(_BACKSLASHES_LOOKED_AT):
+        if at < 0:
+            return False
+        if body.startswith(b"u0000", at + 1):
+            return True
+        at = body.find(b"\\", at + 1)
+    return at >= 0 and b"\\u0000" in body[at:]  # backslashes by the thousand: one search for the rest
 
 
 def tick_rows(

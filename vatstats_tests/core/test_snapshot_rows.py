@@ -1,10 +1,12 @@
 import gzip
 from datetime import UTC, datetime
 
+import pytest
+
 from vatstats_assets.core.feed import parse_snapshot
 from vatstats_assets.core.region import region
 from vatstats_assets.core.snapshot_rows import PositionRow, body_may_contain_nul, moved_positions, tick_rows
-from vatstats_tests.fixtures import load_fixture_bytes
+from vatstats_tests.fixtures import FEED_FIXTURE_DATES, load_fixture_bytes
 
 
 def position(cid, callsign, logon, latitude, longitude, altitude_ft, groundspeed_kt) -> PositionRow:
@@ -52,6 +54,17 @@ def test_a_parked_aircraft_is_not_stored_again_but_a_moving_one_is() -> None:
 def test_a_body_without_an_escaped_nul_needs_no_per_record_check() -> None:
     assert not body_may_contain_nul(load_fixture_bytes("2024-02-20"))
     assert body_may_contain_nul(b'{"name": "bad \\u0000 name"}')
+
+
+@pytest.mark.parametrize("body", [
+    *(load_fixture_bytes(date) for date in FEED_FIXTURE_DATES),
+    b'{"name": "a \\\\u0000 written out"}',  # an escaped backslash, then the text u0000: assumed
+    b'{"remarks": "\\/\\"\\\\"}', b'{"name": "ends in a backslash \\',
+    b'{"remarks": "' + b"\\/" * 5_000 + b'\\u0000"}', b'{"remarks": "' + b"\\/" * 5_000 + b'"}',
+], ids=[*FEED_FIXTURE_DATES, "escaped backslash", "a few escapes", "backslash last",
+        "thousands then a NUL", "thousands"])
+def test_a_body_may_hold_a_nul_exactly_when_it_holds_the_escape(body: bytes) -> None:
+    assert body_may_contain_nul(body) == (b"\\u0000" in body)
 
 
 def test_a_compressed_body_is_assumed_to_hold_a_nul() -> None:
