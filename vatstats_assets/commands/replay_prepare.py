@@ -11,18 +11,20 @@ the archive is.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from vatstats_assets.commands.snapshot_files import read_body, transceivers_path
-from vatstats_assets.core.feed import FeedFormatError
+from vatstats_assets.commands.snapshot_files import read_body_and_gzip, transceivers_path
+from vatstats_assets.core.feed import FeedFormatError, parse_snapshot
 from vatstats_assets.core.region import Region
 from vatstats_assets.core.transceivers import TransceiversFeed
 from vatstats_assets.process_pool import OrderedPool
 from vatstats_assets.regions import load_region
 from vatstats_assets.storage.gc_pause import collector_paused
 from vatstats_assets.storage.ingest import PreparedTick, parse_and_compress, prepare_tick
+from vatstats_assets.storage.raw_body import ENCODING, GZIP
 from vatstats_assets.storage.tick_batch import TickBatch, tick_batch
 
 NO_TRANSCEIVERS_FILE = "no transceivers file"
@@ -68,16 +70,34 @@ def start_worker(options: ReplayOptions) -> None:
 
 
 def prepare_file(path: Path) -> PreparedTick | Refused:
-    """One snapshot file (and the transceivers file beside it) as the rows it writes, or why not."""
+    """One snapshot file (and the transceivers file beside it) as the rows it writes, or why not.
+
+    A gzip file is stored as it is (body_encoding 'gzip'), its transceivers file too when that is
+    gzip or missing: compressing the JSON again with zstd took a sixth of a worker's time (5 of
+    28 ms a 1,500-pilot snapshot), for bodies 3-7 % smaller than gzip at its usual levels 6-9 (a
+    real 2024 snapshot; 26 % at level 1). Not when names are not stored: the body is then blanked,
+    and compressed as live ingestion does.
+    """
     assert _options is not None and _region is not None, "the worker was not started"
     try:
-        body = read_body(path)
-        snapshot, compressed = parse_and_compress(body, store_names=_options.store_names)
+        body, gzip_file = read_body_and_gzip(path)
+        transceivers, transceivers_gzip_file = transceivers_beside(path)
+        if _options.store_names and gzip_file is not None and (
+                transceivers.body is None or transceivers_gzip_file is not None):
+            with collector_paused():
+                snapshot = parse_snapshot(body)
+            compressed: bytes | Future[bytes] = gzip_file
+            encoding = GZIP
+            if transceivers.body is not None:
+                transceivers = TransceiversFeed.received(transceivers.body, stored=transceivers_gzip_file)
+        else:
+            snapshot, compressed = parse_and_compress(body, store_names=_options.store_names)
+            encoding = ENCODING
     except FeedFormatError as error:
         return Refused(path, str(error))
     return prepare_tick(snapshot, body, source=f"replay:{path.relative_to(_options.root)}",
                         fetched_at=datetime.now(UTC), region=_region, store_names=_options.store_names,
-                        compressed=compressed, transceivers=transceivers_beside(path))
+                        compressed=compressed, transceivers=transceivers, encoding=encoding)
 
 
 def prepare_batch(paths: list[Path]) -> PreparedBatch:
@@ -104,15 +124,17 @@ def prepare_batch(paths: list[Path]) -> PreparedBatch:
     return PreparedBatch(written, batch, refused)
 
 
-def transceivers_beside(snapshot: Path) -> TransceiversFeed:
-    """The snapshot's transceivers file, or why it has none (stored as transceivers_missing)."""
+def transceivers_beside(snapshot: Path) -> tuple[TransceiversFeed, bytes | None]:
+    """The snapshot's transceivers file, or why it has none (stored as transceivers_missing), and
+    the file's own bytes when it is gzip."""
     path = transceivers_path(snapshot)
     if path is None:
-        return TransceiversFeed.not_received(NO_TRANSCEIVERS_FILE)
+        return TransceiversFeed.not_received(NO_TRANSCEIVERS_FILE), None
     try:
-        return TransceiversFeed.received(read_body(path))
+        body, gzip_file = read_body_and_gzip(path)
     except FeedFormatError as error:
-        return TransceiversFeed.not_received(f"the transceivers file {path.name} is {error}")
+        return TransceiversFeed.not_received(f"the transceivers file {path.name} is {error}"), None
+    return TransceiversFeed.received(body), gzip_file
 
 
 class Preparer:

@@ -253,7 +253,8 @@ class TransceiversFeed:
 
     body: bytes | None
     missing: str | None = None
-    # The body as feed_snapshots stores it (zstd), when it comes from there: not compressed again.
+    # The body compressed as feed_snapshots stores it (in the row's body_encoding), when it comes
+    # compressed already (the rebuild; a replayed gzip file): not compressed again.
     stored: bytes | None = None
 
     @classmethod

@@ -122,15 +122,21 @@ def parse_and_compress(body: bytes, *, store_names: bool) -> tuple[Snapshot, Fut
 def prepare_tick(
     snapshot: Snapshot, body: bytes, *, source: str, fetched_at: datetime, region: Region, store_names: bool,
     compressed: bytes | Future[bytes] | None = None, transceivers: TransceiversFeed | None = None,
+    encoding: str = ENCODING,
 ) -> PreparedTick:
     """Everything one snapshot writes, without touching the database.
 
     `compressed` is the body from parse_and_compress (waited for after the rows are built);
-    without it the body is compressed here. The track positions are StagedRows: PostgreSQL takes
+    without it the body is compressed here. `encoding` is how `compressed` and `transceivers.stored`
+    are compressed when given: another than ENCODING (a replayed gzip archive's own bytes) needs
+    both, as only ENCODING is made here. The track positions are StagedRows: PostgreSQL takes
     them from the flights rows (FLIGHT_POSITIONS' append query) and keeps those that moved.
     `transceivers` is what was fetched beside the snapshot (None: nothing was).
     """
     transceivers = transceivers or TransceiversFeed.not_received(NOT_FETCHED)
+    if encoding != ENCODING and (not isinstance(compressed, bytes)
+                                 or (transceivers.body is not None and transceivers.stored is None)):
+        raise ValueError(f"a snapshot stored as {encoding} needs both its bodies given as {encoding}")
     # The transceivers body holds no names: it is compressed as it came, beside the parsing (unless
     # it comes compressed from feed_snapshots already: the rebuild).
     compressed_transceivers: Future[bytes] | None = None
@@ -149,7 +155,7 @@ def prepare_tick(
     controllers_online = sum(1 for r in rows.atc_positions if not r.is_atis)
     raw = {
         "update_timestamp": snapshot.update_timestamp, "fetched_at": fetched_at, "source": source,
-        "body": compressed, "body_encoding": ENCODING, "raw_bytes": len(body), "compressed_bytes": len(compressed),
+        "body": compressed, "body_encoding": encoding, "raw_bytes": len(body), "compressed_bytes": len(compressed),
         "pilots": len(snapshot.pilots), "controllers": len(snapshot.controllers), "atis": len(snapshot.atis),
         "prefiles": len(snapshot.prefiles), "pilots_stored": len(rows.flights),
         "controllers_stored": controllers_online, "skipped_records": sum(rejected.values()),

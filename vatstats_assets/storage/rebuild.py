@@ -362,20 +362,24 @@ def _tick(stored: _StoredSnapshot, region_for: Callable[[str], Region], store_na
     # The tick writes the feed_snapshots row again (the test compares it): whatever prepare_tick is
     # given beside the data body when fetched live must be read back from the stored row and given
     # here too, or the row's stored copy would be overwritten with none.
-    # The stored body is reused as it is unless names must now be blanked or it is gzip from before
-    # migration 006: compressing it again would cost the time of a live tick's compression.
-    compressed = stored.body if store_names and stored.body_encoding == ENCODING else None
+    # The stored bodies are kept as they are (zstd, or a replayed archive's gzip) unless names must
+    # now be blanked: compressing them again would cost the time of a live tick's compression.
+    keep = store_names
+    encoding = stored.body_encoding if keep else ENCODING
     return prepare_tick(snapshot, body, source=stored.source, fetched_at=stored.fetched_at,
-                        region=region_for(stored.region), store_names=store_names, compressed=compressed,
-                        transceivers=_stored_transceivers(stored))
+                        region=region_for(stored.region), store_names=store_names,
+                        compressed=stored.body if keep else None, encoding=encoding,
+                        transceivers=_stored_transceivers(stored, keep=stored.body_encoding == encoding))
 
 
-def _stored_transceivers(stored: _StoredSnapshot) -> TransceiversFeed:
+def _stored_transceivers(stored: _StoredSnapshot, *, keep: bool) -> TransceiversFeed:
     """The transceivers the snapshot was stored with, or why it had none: without them the tick
-    would write the snapshot's row again with its transceivers body gone."""
+    would write the snapshot's row again with its transceivers body gone. `keep`: the stored
+    body is written again as it is (it is in the encoding the row keeps)."""
     if stored.transceivers_body is None:
         return TransceiversFeed.not_received(stored.transceivers_missing or NOT_FETCHED)
-    return TransceiversFeed.received(decompress_raw(stored.transceivers_body, ENCODING), stored=stored.transceivers_body)
+    body = decompress_raw(stored.transceivers_body, stored.body_encoding)
+    return TransceiversFeed.received(body, stored=stored.transceivers_body if keep else None)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Ingesting real snapshots through the shared tick path, against a real PostgreSQL."""
 
+import gzip
 from datetime import UTC, datetime
 
 import orjson
@@ -8,6 +9,7 @@ import sqlalchemy as sa
 
 from vatstats_assets.core.feed import parse_snapshot
 from vatstats_assets.core.region import region
+from vatstats_assets.core.transceivers import TransceiversFeed
 from vatstats_assets.sim.simulation import generate_snapshots
 from vatstats_assets.storage.ingest import INGEST_WRITES, WRITERS, ensure_tick_partitions, prepare_tick, write_tick
 from vatstats_assets.storage.migrations import migrate
@@ -136,3 +138,13 @@ def test_flight_updates_settle_to_heap_only_within_ten_ticks(own_database: sa.En
     # rest are HOT depends on pruning, which the server skips on a page another backend has pinned
     # (autovacuum, other work): 100 % alone, 28-94 % seen in full CI runs beside other test runs.
     assert heap_only > 0
+
+
+@pytest.mark.parametrize("transceivers", [None, TransceiversFeed.received(b"[]")], ids=["no body", "transceivers not gzip"])
+def test_a_tick_stored_as_gzip_is_refused_unless_both_bodies_come_as_gzip(transceivers: TransceiversFeed | None) -> None:
+    body = load_fixture_bytes("2024-02-20")
+    snapshot = parse_snapshot(body)
+    compressed = None if transceivers is None else gzip.compress(body)
+    with pytest.raises(ValueError, match="stored as gzip needs both its bodies given as gzip"):
+        prepare_tick(snapshot, body, source="fixture", fetched_at=FETCHED_AT, region=region("global"),
+                     store_names=True, compressed=compressed, transceivers=transceivers, encoding="gzip")

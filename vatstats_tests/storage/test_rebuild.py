@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import orjson
 import pytest
@@ -24,6 +25,7 @@ from vatstats_assets.storage.rebuild import (
 )
 from vatstats_tests.core.test_feed_parse import controller_record, feed, pilot_record
 from vatstats_tests.fixtures import FEED_FIXTURE_DATES, load_fixture_bytes
+from vatstats_tests.reliability.snapshot_files import SIMULATED_START, replay_folder, write_snapshot_files
 
 # Three UTC days: the last hours of the first, all of the second, the first hours of the third.
 START = datetime(2026, 11, 18, 21, 0, tzinfo=UTC)
@@ -340,3 +342,19 @@ def test_days_ingested_from_real_snapshots_of_every_era_are_rebuilt_as_they_were
         result = rebuild(engine, day, day + DAY)
         assert (result.snapshots, result.skipped) == (1, 0)
         assert checksums(engine) == live, f"after rebuilding {day:%Y-%m-%d}"
+
+
+def test_a_day_replayed_from_a_gzip_archive_is_rebuilt_as_it_was_with_its_files_kept(
+    engine: sa.Engine, database_url: str, tmp_path: Path
+) -> None:
+    """A replayed gzip archive's rows keep the files' own bytes (body_encoding gzip): the rebuild
+    neither compresses them again nor changes them."""
+    write_snapshot_files(tmp_path)
+    assert replay_folder(tmp_path, database_url) == 0
+    replayed = checksums(engine)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT array_agg(DISTINCT body_encoding) FROM vatstats.feed_snapshots")).scalar() == ["gzip"]
+    day = datetime.combine(SIMULATED_START.date(), datetime.min.time(), UTC)
+    result = rebuild(engine, day, day + DAY)
+    assert (result.snapshots, result.skipped) == (replayed["feed_snapshots"][0], 0)
+    assert checksums(engine) == replayed
