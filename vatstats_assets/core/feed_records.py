@@ -6,9 +6,9 @@ key. msgspec (C) decodes the pilots into the records below while it reads the JS
 field's type and range as it goes. A flight plan is kept as its JSON text: a plan comes back
 unchanged snapshot after snapshot, so its text is the memo key (pilot_columns.py), and only a text
 not seen before is decoded (`plan_record`), which saves decoding and hashing 1,200 plans a
-snapshot (3 ms of 7). The types are strict on purpose: a body any pilot of which holds something else (a float altitude, a number as
-text, a plan that is not an object) is not decoded here at all, and feed_parse reads it as
-before, record by record where needed, naming what was wrong. So this path only ever sees values
+snapshot (3 ms of 7). The types are strict on purpose: a body any pilot of which holds something
+else (a float altitude, a number as text, a plan that is not an object) is not read here at all,
+and feed_parse reads it as before, record by record where needed, naming what was wrong. So this path only ever sees values
 the record reader would read unchanged, and must return exactly what it returns (tested).
 
 The other sections are decoded as plain values (what orjson returns) and read by feed_parse.

@@ -68,7 +68,7 @@ def keyed_tunings(
     for row in rows:
         callsign, is_pilot = row[0], row[1]
         cid, logon_time = (pilots if is_pilot else controllers)[callsign]
-        keyed.append((cid, callsign, logon_time, *row[1:]))
+        keyed.append((cid, callsign, logon_time, *row[1:]))  # TuningRow's fields after callsign follow
     return keyed
 
 
