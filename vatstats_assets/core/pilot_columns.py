@@ -23,7 +23,8 @@ from vatstats_assets.core.feed_model import FlightPlan, Pilot
 from vatstats_assets.core.feed_records import NotWellFormed, PilotRecord, PlanRecord, plan_record
 from vatstats_assets.core.feed_values import parse_feed_timestamp, parse_utc_feed_timestamps
 
-# A pilot's logon_time comes back every snapshot: each distinct text is read once (emptied when full).
+# Timestamps not all UTC text are read one at a time; a pilot's logon_time comes back every
+# snapshot, so each distinct text is read once there (emptied when full).
 _TIMESTAMP_MEMO_LIMIT = 50_000
 _timestamp_memo: dict[str, datetime] = {}
 

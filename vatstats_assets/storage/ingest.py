@@ -138,7 +138,7 @@ def prepare_tick(
                                  or (transceivers.body is not None and transceivers.stored is None)):
         raise ValueError(f"a snapshot stored as {encoding} needs both its bodies given as {encoding}")
     # The transceivers body holds no names: it is compressed as it came, beside the parsing (unless
-    # it comes compressed from feed_snapshots already: the rebuild).
+    # it comes compressed already: the rebuild's stored body, a replayed gzip file).
     compressed_transceivers: Future[bytes] | None = None
     if transceivers.body is not None and transceivers.stored is None:
         compressed_transceivers = _COMPRESSOR.submit(compress_raw, transceivers.body, store_names=True)

@@ -51,7 +51,7 @@ _POSITION_COLUMNS = itemgetter(*(FLIGHTS.columns.index("last_seen" if c == "obse
                                  for c in FLIGHT_POSITIONS.columns))
 # The clause batch_judge_positions.sql appends track rows with when some may be stored already.
 _ON_CONFLICT = "\n    ON CONFLICT DO NOTHING\n"
-BATCH_WORK_MEM = "64MB"
+_BATCH_WORK_MEM = "64MB"
 _RUN_COLUMNS = ("run", "cid", "callsign", "logon_time", "is_pilot", "frequency_hz", "channel_hz", "first_seen",
                 "last_seen", "site_latitudes", "site_longitudes", "continues_from")
 
@@ -171,7 +171,7 @@ def _prepare_stages(conn: sa.Connection) -> None:
     conn.exec_driver_sql("SET LOCAL enable_nestloop = off")
     # A batch's 60,000 staged positions are sorted for the judging window (batch_judge_positions.sql):
     # within the default 4 MB of work_mem the sort and the judged rows spill to disk.
-    conn.exec_driver_sql(f"SET LOCAL work_mem = '{BATCH_WORK_MEM}'")
+    conn.exec_driver_sql(f"SET LOCAL work_mem = '{_BATCH_WORK_MEM}'")
 
 
 def _write_tables(conn: sa.Connection, batch: TickBatch, latest_position: datetime | None,
